@@ -1,0 +1,34 @@
+package io.estuary.signer.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "estuary.signer")
+public interface SignerConfig {
+
+    Hsm hsm();
+
+    /** Alias (CKA_LABEL) of the CA key and certificate in the token. */
+    @WithDefault("estuary-ca")
+    String caAlias();
+
+    /** Validity of issued device certificates. */
+    @WithDefault("P30D")
+    Duration validity();
+
+    interface Hsm {
+        /** Path of the PKCS#11 module. */
+        @WithDefault("/usr/lib/softhsm/libsofthsm2.so")
+        String library();
+
+        /** Index among slots holding a token. */
+        @WithDefault("0")
+        int slotListIndex();
+
+        /** Environment variable holding the user PIN; {@code <name>_FILE} names a file holding it instead. */
+        @WithDefault("ESTUARY_HSM_PIN")
+        String pinVariable();
+    }
+}

@@ -1,0 +1,26 @@
+package io.estuary.signer.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.estuary.signer.service.SigningService;
+
+/** Ready only once the token is logged in and the CA key and certificate were found. */
+@Readiness
+@ApplicationScoped
+public class CaReadiness implements HealthCheck {
+    @Inject
+    SigningService signingService;
+
+    @Override
+    public HealthCheckResponse call() {
+        signingService.connect(); // retries the login, so readiness recovers when the token comes back
+        String reason = signingService.unavailableReason();
+        return HealthCheckResponse.named("ca-key").status(reason == null).withData("reason",
+                reason == null ? "ok" : reason).build();
+    }
+}

@@ -1,0 +1,65 @@
+package io.estuary.signer.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Outgoing;
+import org.jboss.logging.Logger;
+
+import io.estuary.contracts.Channels;
+import io.estuary.contracts.CsrSubmitted;
+import io.estuary.contracts.IssuanceResult;
+import io.estuary.signer.service.SigningService;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.Record;
+
+/** Consumes CSR events and publishes each answer keyed like the request. */
+@ApplicationScoped
+public class CsrRequestConsumer {
+    private static final Logger LOG = Logger.getLogger(CsrRequestConsumer.class);
+
+    @Inject
+    SigningService signingService;
+
+    @Incoming(Channels.CSR_REQUESTS)
+    @Outgoing(Channels.ISSUANCE_RESULTS)
+    @Blocking // the HSM call blocks
+    public Record<String, IssuanceResult> onRequest(CsrSubmitted request) {
+        if (request == null) {
+            // An undeserializable record: nothing to answer to, and no requester to tell.
+            LOG.warn("skipped a CSR event that could not be read");
+            return null;
+        }
+        IssuanceResult result = signUntilCaAvailable(request);
+        if (result.issued()) {
+            LOG.infof("issued serial %s to %s (request %s)", result.serialNumber(), result.deviceId(),
+                    result.requestId());
+        } else {
+            LOG.infof("rejected request %s: %s", result.requestId(), result.reason());
+        }
+        return Record.of(request.requester(), result);
+    }
+
+    /**
+     * A CSR that arrives while the token is unreachable waits for it instead of being rejected or dropped; the
+     * frontend meanwhile answers its client that the request is still pending.
+     */
+    private IssuanceResult signUntilCaAvailable(CsrSubmitted request) {
+        long backoffMillis = 200;
+        while (true) {
+            try {
+                return signingService.sign(request);
+            } catch (IllegalStateException e) {
+                LOG.warnf("request %s waits for the CA: %s", request.requestId(), e.getMessage());
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 10_000);
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package io.estuary.contracts;
+
+/** Reactive Messaging channel names; each is bound to the topic of the same meaning in configuration. */
+public final class Channels {
+    public static final String CSR_REQUESTS = "csr-requests";
+    public static final String ISSUANCE_RESULTS = "issuance-results";
+
+    private Channels() {
+    }
+}

@@ -1,0 +1,40 @@
+package io.estuary.contracts;
+
+import java.time.Instant;
+
+/**
+ * The signer's answer to a {@link CsrSubmitted}: a certificate was issued, or the request was rejected.
+ * Certificate fields are null for a rejection; {@code reason} is null for an issuance.
+ *
+ * @param requestId    the id of the request this answers
+ * @param requester    the authenticated identity that sent the request
+ * @param label        the EST label of the request
+ * @param outcome      issued or rejected
+ * @param reason       why the request was rejected, safe to show to the client
+ * @param deviceId     the device the certificate is for: the subject's common name, else the whole subject
+ * @param subject      the issued certificate's subject (RFC 4514)
+ * @param serialNumber the issued certificate's serial number, lower-case hex
+ * @param issuer       the issuing CA's subject (RFC 4514)
+ * @param notBefore    start of validity
+ * @param notAfter     end of validity
+ * @param certificate  the issued certificate, base64 DER without line breaks
+ * @param decidedAt    when the signer decided
+ */
+public record IssuanceResult(String requestId, String requester, String label, Outcome outcome, String reason,
+        String deviceId, String subject, String serialNumber, String issuer, Instant notBefore, Instant notAfter,
+        String certificate, Instant decidedAt) {
+
+    public enum Outcome {
+        ISSUED,
+        REJECTED
+    }
+
+    public static IssuanceResult rejected(CsrSubmitted request, String reason, Instant decidedAt) {
+        return new IssuanceResult(request.requestId(), request.requester(), request.label(), Outcome.REJECTED, reason,
+                null, null, null, null, null, null, null, decidedAt);
+    }
+
+    public boolean issued() {
+        return outcome == Outcome.ISSUED;
+    }
+}

@@ -1,0 +1,25 @@
+package io.estuary.contracts;
+
+/** Kafka topic names shared by every service; the only place they are spelled. */
+public final class Topics {
+    /** {@link CsrSubmitted} events, keyed by requester. */
+    public static final String CSR_REQUESTS = "estuary.csr.requests";
+    /** {@link IssuanceResult} events, keyed by requester. */
+    public static final String ISSUANCE_RESULTS = "estuary.issuance.results";
+
+    /** Partition counts the stack creates the topics with. */
+    public static final int CSR_REQUESTS_PARTITIONS = 4;
+    public static final int ISSUANCE_RESULTS_PARTITIONS = 4;
+
+    /** A topic the stack creates, with its partition count. */
+    public record Definition(String name, int partitions) {
+    }
+
+    /** Every topic Estuary uses; the stack creates exactly these before services start. */
+    public static final java.util.List<Definition> ALL = java.util.List.of(
+            new Definition(CSR_REQUESTS, CSR_REQUESTS_PARTITIONS),
+            new Definition(ISSUANCE_RESULTS, ISSUANCE_RESULTS_PARTITIONS));
+
+    private Topics() {
+    }
+}

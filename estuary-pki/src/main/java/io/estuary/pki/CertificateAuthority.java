@@ -1,0 +1,157 @@
+package io.estuary.pki;
+
+import java.math.BigInteger;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A CA that signs with a key it never sees: the private key is a handle into a provider (an HSM through SunPKCS11 in
+ * production, a software key in unit tests).
+ */
+public final class CertificateAuthority {
+    // Skew allowance so a device whose clock is slightly behind accepts a fresh certificate.
+    private static final Duration BACKDATE = Duration.ofMinutes(5);
+
+    private final X509Certificate certificate;
+    private final List<X509Certificate> chain;
+    private final PrivateKey signingKey;
+    private final Provider signingProvider;
+    private final SecureRandom random = new SecureRandom();
+    private final JcaX509ExtensionUtils extensionUtils;
+
+    /**
+     * @param chain           the CA's certificate first, then its issuers up to the root
+     * @param signingKey      the CA's private key (may be a non-extractable token handle)
+     * @param signingProvider the provider that owns the key
+     */
+    public CertificateAuthority(List<X509Certificate> chain, PrivateKey signingKey, Provider signingProvider) {
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("a CA needs its certificate");
+        }
+        this.chain = List.copyOf(chain);
+        this.certificate = chain.get(0);
+        this.signingKey = signingKey;
+        this.signingProvider = signingProvider;
+        try {
+            this.extensionUtils = new JcaX509ExtensionUtils();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    public List<X509Certificate> chain() {
+        return chain;
+    }
+
+    /** Issues a device-identity certificate (TLS client) for a request whose proof of possession was checked. */
+    public IssuedCertificate issue(CertificationRequest request, DeviceCertificateProfile profile, Instant now) {
+        Instant notBefore = now.minus(BACKDATE);
+        Instant notAfter = now.plus(profile.validity());
+        Instant caNotAfter = certificate.getNotAfter().toInstant();
+        if (notAfter.isAfter(caNotAfter)) {
+            notAfter = caNotAfter; // never outlive the issuer
+        }
+        if (!notAfter.isAfter(now)) {
+            throw new InvalidCsrException("the issuing CA has expired");
+        }
+        PublicKey subjectKey = request.publicKey();
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serialNumber(),
+                    Date.from(notBefore), Date.from(notAfter), request.subject(), subjectKey);
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            int usage = KeyUsage.digitalSignature;
+            if ("RSA".equals(subjectKey.getAlgorithm())) {
+                usage |= KeyUsage.keyEncipherment;
+            }
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            builder.addExtension(Extension.subjectKeyIdentifier, false,
+                    extensionUtils.createSubjectKeyIdentifier(subjectKey));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    extensionUtils.createAuthorityKeyIdentifier(certificate));
+            Extension san = request.requestedExtension(Extension.subjectAlternativeName);
+            if (san != null) {
+                builder.addExtension(Extension.subjectAlternativeName, false, san.getParsedValue());
+            }
+            X509Certificate issued = new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
+            return new IssuedCertificate(issued);
+        } catch (CertIOException | CertificateException e) {
+            throw new IllegalStateException("cannot assemble certificate", e);
+        }
+    }
+
+    /** Positive, non-zero, 128 random bits: unpredictable and fits the 20-octet limit of RFC 5280. */
+    private BigInteger serialNumber() {
+        BigInteger serial;
+        do {
+            serial = new BigInteger(128, random);
+        } while (serial.signum() == 0);
+        return serial;
+    }
+
+    private ContentSigner signer() {
+        try {
+            return new JcaContentSignerBuilder(signatureAlgorithm(signingKey, certificate.getPublicKey()))
+                    .setProvider(signingProvider).build(signingKey);
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign with the CA key", e);
+        }
+    }
+
+    /** The signature algorithm for a CA key: SHA-384 for P-384 and larger curves, SHA-256 otherwise. */
+    static String signatureAlgorithm(PrivateKey key, PublicKey publicKey) {
+        if ("EC".equals(key.getAlgorithm())) {
+            int fieldSize = publicKey instanceof ECKey ec ? ec.getParams().getCurve().getField().getFieldSize() : 256;
+            return fieldSize > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
+        }
+        return "SHA256withRSA";
+    }
+
+    /** Builds a self-signed root CA certificate for a key pair (used when creating a CA inside the token). */
+    public static X509Certificate selfSignedRoot(X500Name subject, PublicKey publicKey, PrivateKey privateKey,
+            Provider provider, Duration validity, Instant now) {
+        try {
+            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+            BigInteger serial = new BigInteger(128, new SecureRandom()).setBit(0);
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial,
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, publicKey);
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
+            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(privateKey, publicKey))
+                    .setProvider(provider).build(privateKey);
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the CA certificate", e);
+        }
+    }
+}

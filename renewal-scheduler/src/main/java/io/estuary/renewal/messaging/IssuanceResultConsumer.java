@@ -1,0 +1,35 @@
+package io.estuary.renewal.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import io.estuary.contracts.Channels;
+import io.estuary.contracts.IssuanceResult;
+import io.estuary.renewal.service.RenewalTracker;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/** Tracks every issued certificate; rejections carry no certificate and are not tracked. */
+@ApplicationScoped
+public class IssuanceResultConsumer {
+    private static final Logger LOG = Logger.getLogger(IssuanceResultConsumer.class);
+
+    @Inject
+    RenewalTracker tracker;
+
+    @Incoming(Channels.ISSUANCE_RESULTS)
+    @WithTransaction
+    public Uni<Void> onResult(IssuanceResult result) {
+        if (result == null || !result.issued() || result.deviceId() == null || result.notBefore() == null
+                || result.notAfter() == null) {
+            if (result == null) {
+                LOG.warn("skipped an issuance event that could not be read");
+            }
+            return Uni.createFrom().voidItem();
+        }
+        return tracker.track(result);
+    }
+}
