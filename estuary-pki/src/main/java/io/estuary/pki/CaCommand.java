@@ -1,7 +1,6 @@
 package io.estuary.pki;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -15,7 +14,6 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 
 /**
  * Operator command: creates a root CA whose key pair is generated inside the PKCS#11 token and never leaves it, stores
@@ -31,14 +29,15 @@ public final class CaCommand {
 
     public static void main(String[] args) {
         try {
-            System.exit(run(args));
+            System.exit(run(args, null));
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
         }
     }
 
-    static int run(String[] args) {
+    /** @param pin the token's user PIN, or null to read it from ESTUARY_HSM_PIN / ESTUARY_HSM_PIN_FILE */
+    public static int run(String[] args, char[] pin) {
         if (args.length == 0) {
             throw new IllegalArgumentException("usage: init-root|export [--option value]...");
         }
@@ -51,7 +50,8 @@ public final class CaCommand {
         }
         Pkcs11Token.Settings settings = new Pkcs11Token.Settings("estuary-ca",
                 require(options, "library"), Integer.parseInt(options.getOrDefault("slot-index", "0")));
-        Pkcs11Token token = Pkcs11Token.open(settings, Pkcs11Token.pinFromEnvironment("ESTUARY_HSM_PIN"));
+        Pkcs11Token token = Pkcs11Token.open(settings,
+                pin != null ? pin : Pkcs11Token.pinFromEnvironment("ESTUARY_HSM_PIN"));
         String alias = require(options, "alias");
         Path out = Path.of(require(options, "out"));
         switch (args[0]) {
@@ -99,11 +99,7 @@ public final class CaCommand {
 
     private static void writePem(Path out, X509Certificate certificate) {
         try {
-            StringWriter pem = new StringWriter();
-            try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-                writer.writeObject(certificate);
-            }
-            Files.writeString(out, pem.toString());
+            Files.writeString(out, Pem.encode(certificate));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + out + ": " + e.getMessage(), e);
         }

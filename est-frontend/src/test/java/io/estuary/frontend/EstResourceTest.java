@@ -1,0 +1,175 @@
+package io.estuary.frontend;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.estuary.contracts.CsrSubmitted;
+import io.estuary.contracts.IssuanceResult;
+import io.estuary.contracts.Topics;
+import io.estuary.pki.Base64Body;
+import io.estuary.pki.CertificationRequest;
+import io.estuary.pki.CertsOnly;
+import io.estuary.pki.DeviceCertificateProfile;
+import io.estuary.pki.IssuedCertificate;
+import io.estuary.testkit.KafkaTestClient;
+import io.estuary.testkit.TestCsrs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/** RFC 7030 §4.1 and §4.2 on the wire, with the real broker; this test plays the signer. */
+@QuarkusTest
+@QuarkusTestResource(TestCaChainResource.class)
+class EstResourceTest {
+    private static final String ENROLL = "/.well-known/est/simpleenroll";
+    private static final String PASSWORD = "test-password";
+    private static KafkaTestClient kafka;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+        // EST bodies are base64 text; tell RestAssured to send application/pkcs10 as such.
+        io.restassured.RestAssured.config = io.restassured.RestAssured.config().encoderConfig(
+                io.restassured.config.EncoderConfig.encoderConfig().encodeContentTypeAs("application/pkcs10",
+                        io.restassured.http.ContentType.TEXT));
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    @Test
+    void cacertsServesTheChainAsBase64CertsOnly() {
+        Response response = given().when().get("/.well-known/est/cacerts").then().statusCode(200)
+                .header("Content-Type", equalTo("application/pkcs7-mime; smime-type=certs-only"))
+                .header("Content-Length", org.hamcrest.Matchers.notNullValue()).extract().response();
+        String body = response.asString();
+        assertTrue(body.endsWith("\n"));
+        for (String line : body.split("\n")) {
+            assertTrue(line.length() <= 64, line);
+        }
+        assertEquals(List.of(TestCaChainResource.ca.certificate()), CertsOnly.decode(Base64Body.decode(body)));
+    }
+
+    @Test
+    void enrollmentWithoutCredentialsIsChallenged() {
+        given().contentType("application/pkcs10").body(csrBody("nobody")).when().post(ENROLL).then()
+                .statusCode(401).header("WWW-Authenticate", equalTo("Basic realm=\"estuary\""));
+    }
+
+    @Test
+    void wrongPasswordIsRefused() {
+        given().auth().preemptive().basic("estuary-demo", "wrong").contentType("application/pkcs10")
+                .body(csrBody("x")).when().post(ENROLL).then().statusCode(401);
+    }
+
+    @Test
+    void wrongMediaTypeIs415() {
+        authed().contentType("text/plain").body(csrBody("x")).when().post(ENROLL).then().statusCode(415);
+    }
+
+    @Test
+    void malformedBase64Is400WithAReason() {
+        authed().contentType("application/pkcs10").body("%%% not base64 %%%").when().post(ENROLL).then()
+                .statusCode(400).contentType(startsWith("text/plain")).body(containsString("not valid base64"));
+    }
+
+    @Test
+    void base64OfSomethingElseIs400() {
+        authed().contentType("application/pkcs10").body(Base64Body.encode("hello, EST".getBytes())).when()
+                .post(ENROLL).then().statusCode(400).body(containsString("not a DER PKCS#10"));
+    }
+
+    @Test
+    void csrSignedByAnotherKeyIs400() {
+        authed().contentType("application/pkcs10").body(Base64Body.encode(TestCsrs.csrWithForeignSignature("m")))
+                .when().post(ENROLL).then().statusCode(400).body(containsString("signature does not verify"));
+    }
+
+    @Test
+    void oversizedBodyIs413AndTheServiceStaysUp() {
+        authed().contentType("application/pkcs10").body("A".repeat(70 * 1024)).when().post(ENROLL).then()
+                .statusCode(413);
+        given().when().get("/.well-known/est/cacerts").then().statusCode(200);
+    }
+
+    @Test
+    void issuedCertificateIsReturnedAsCertsOnly() throws Exception {
+        KeyPair device = TestCsrs.ecP256();
+        CompletableFuture<CsrSubmitted> seen = playSigner("fe-device-1", request -> {
+            IssuedCertificate issued = TestCaChainResource.ca.issue(
+                    CertificationRequest.fromDer(Base64Body.decode(request.csr())),
+                    new DeviceCertificateProfile(Duration.ofDays(1)), Instant.now());
+            return new IssuanceResult(request.requestId(), request.requester(), request.label(),
+                    IssuanceResult.Outcome.ISSUED, null, issued.deviceId(), issued.subject(), issued.serialNumberHex(),
+                    issued.issuer(), issued.certificate().getNotBefore().toInstant(),
+                    issued.certificate().getNotAfter().toInstant(), Base64Body.compact(issued.encoded()),
+                    Instant.now());
+        });
+        // Sent as IoT Edge does: 64-column base64 with a Content-Transfer-Encoding header and no Accept.
+        String body = authed().contentType("application/pkcs10").header("Content-Transfer-Encoding", "base64")
+                .body(Base64Body.encode(TestCsrs.csr("fe-device-1", device))).when().post(ENROLL).then()
+                .statusCode(200).header("Content-Type", equalTo("application/pkcs7-mime; smime-type=certs-only"))
+                .extract().asString();
+        var certificates = CertsOnly.decode(Base64Body.decode(body));
+        assertEquals(1, certificates.size());
+        assertEquals(device.getPublic(), certificates.get(0).getPublicKey());
+        certificates.get(0).verify(TestCaChainResource.ca.certificate().getPublicKey());
+        CsrSubmitted event = seen.get(1, TimeUnit.SECONDS);
+        assertEquals("estuary-demo", event.requester());
+        assertEquals("simpleenroll", event.operation());
+    }
+
+    @Test
+    void signerRejectionIs400WithItsReason() {
+        playSigner("fe-device-2", request -> IssuanceResult.rejected(request, "key too weak", Instant.now()));
+        authed().contentType("application/pkcs10").body(csrBody("fe-device-2")).when().post(ENROLL).then()
+                .statusCode(400).body(equalTo("request rejected: key too weak\n"));
+    }
+
+    @Test
+    void silentSignerIs503WithRetryAfter() {
+        authed().contentType("application/pkcs10").body(csrBody("fe-device-silent")).when().post(ENROLL).then()
+                .statusCode(503).header("Retry-After", equalTo("5")).body(containsString("retry later"));
+    }
+
+    private static io.restassured.specification.RequestSpecification authed() {
+        return given().auth().preemptive().basic("estuary-demo", PASSWORD);
+    }
+
+    private static String csrBody(String commonName) {
+        return Base64Body.encode(TestCsrs.csr(commonName, TestCsrs.ecP256()));
+    }
+
+    /** Answers the next CSR event for the device, as the signer would; returns the event it saw. */
+    private static CompletableFuture<CsrSubmitted> playSigner(String deviceId,
+            Function<CsrSubmitted, IssuanceResult> answer) {
+        KafkaTestClient.Tail tail = kafka.tail(Topics.CSR_REQUESTS);
+        return CompletableFuture.supplyAsync(() -> {
+            try (tail) {
+                CsrSubmitted request = tail.await(CsrSubmitted.class, r -> IssuedCertificate.deviceIdOf(
+                        CertificationRequest.fromDer(Base64Body.decode(r.csr())).subject()).equals(deviceId),
+                        Duration.ofSeconds(20));
+                kafka.send(Topics.ISSUANCE_RESULTS, request.requester(), answer.apply(request));
+                return request;
+            }
+        });
+    }
+}

@@ -1,0 +1,97 @@
+package io.estuary.pki;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.junit.jupiter.api.Test;
+
+import io.estuary.testkit.TestCsrs;
+
+class CertificateAuthorityTest {
+    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
+    static CertificateAuthority softwareCa(Duration validity) {
+        KeyPair key = TestCsrs.ecP256();
+        X509Certificate root = CertificateAuthority.selfSignedRoot(new X500Name("CN=Test CA"), key.getPublic(),
+                key.getPrivate(), BC, validity, Instant.now());
+        return new CertificateAuthority(List.of(root), key.getPrivate(), BC);
+    }
+
+    @Test
+    void issuesADeviceIdentityCertificate() throws Exception {
+        CertificateAuthority ca = softwareCa(Duration.ofDays(365));
+        KeyPair device = TestCsrs.ecP256();
+        Instant now = Instant.now();
+        IssuedCertificate issued = ca.issue(CertificationRequest.fromDer(TestCsrs.csr("device-7", device)),
+                new DeviceCertificateProfile(Duration.ofDays(30)), now);
+        X509Certificate cert = issued.certificate();
+
+        cert.verify(ca.certificate().getPublicKey());
+        assertEquals(device.getPublic(), cert.getPublicKey());
+        assertEquals("device-7", issued.deviceId());
+        assertEquals(ca.certificate().getSubjectX500Principal(), cert.getIssuerX500Principal());
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2"), cert.getExtendedKeyUsage(), "clientAuth only");
+        assertEquals(-1, cert.getBasicConstraints(), "end entity");
+        assertTrue(cert.getKeyUsage()[0], "digitalSignature");
+        assertFalse(cert.getKeyUsage()[5], "no keyCertSign");
+        assertTrue(cert.getSerialNumber().signum() > 0);
+        assertTrue(cert.getNotAfter().toInstant().isAfter(now.plus(Duration.ofDays(30)).minusSeconds(1)));
+        assertTrue(cert.getNotBefore().toInstant().isBefore(now));
+
+        byte[] aki = AuthorityKeyIdentifier.getInstance(
+                ASN1OctetString.getInstance(cert.getExtensionValue(Extension.authorityKeyIdentifier.getId())).getOctets())
+                .getKeyIdentifierOctets();
+        byte[] caSki = SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(
+                ca.certificate().getExtensionValue(Extension.subjectKeyIdentifier.getId())).getOctets())
+                .getKeyIdentifier();
+        assertArrayEquals(caSki, aki);
+        assertTrue(cert.getExtensionValue(Extension.subjectKeyIdentifier.getId()) != null);
+    }
+
+    @Test
+    void neverIssuesBeyondTheCaValidity() {
+        CertificateAuthority ca = softwareCa(Duration.ofDays(10));
+        IssuedCertificate issued = ca.issue(CertificationRequest.fromDer(TestCsrs.csr("d", TestCsrs.ecP256())),
+                new DeviceCertificateProfile(Duration.ofDays(365)), Instant.now());
+        assertEquals(ca.certificate().getNotAfter(), issued.certificate().getNotAfter());
+    }
+
+    @Test
+    void serialNumbersArePositiveAndDistinct() {
+        CertificateAuthority ca = softwareCa(Duration.ofDays(10));
+        CertificationRequest csr = CertificationRequest.fromDer(TestCsrs.csr("d", TestCsrs.ecP256()));
+        Set<BigInteger> serials = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            BigInteger serial = ca.issue(csr, new DeviceCertificateProfile(Duration.ofDays(1)), Instant.now())
+                    .certificate().getSerialNumber();
+            assertTrue(serial.signum() > 0);
+            assertTrue(serial.bitLength() <= 128);
+            serials.add(serial);
+        }
+        assertEquals(200, serials.size());
+    }
+
+    @Test
+    void certsOnlyRoundTrips() {
+        CertificateAuthority ca = softwareCa(Duration.ofDays(10));
+        byte[] der = CertsOnly.encode(ca.chain());
+        assertEquals(ca.chain(), CertsOnly.decode(der));
+    }
+}

@@ -1,0 +1,94 @@
+package io.estuary.pki;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.estuary.testkit.SoftHsmTestToken;
+import io.estuary.testkit.TestCsrs;
+
+/** Against a real SoftHSM2 token: the CA key is made inside it, stays there, and signs. */
+class Pkcs11TokenTest {
+    private static final Pkcs11Token.Settings SETTINGS = new Pkcs11Token.Settings("pki-test",
+            SoftHsmTestToken.LIBRARY, 0);
+    private static Path work;
+
+    @BeforeAll
+    static void createCasInTheToken() throws Exception {
+        Path tokens = SoftHsmTestToken.initialise();
+        work = tokens.getParent();
+        char[] pin = SoftHsmTestToken.PIN.toCharArray();
+        assertEquals(0, CaCommand.run(new String[] { "init-root", "--library", SoftHsmTestToken.LIBRARY, "--alias",
+                "ec-ca", "--subject", "CN=EC Test CA", "--key-type", "EC-P256", "--out",
+                work.resolve("ec-ca.pem").toString() }, pin));
+        assertEquals(0, CaCommand.run(new String[] { "init-root", "--library", SoftHsmTestToken.LIBRARY, "--alias",
+                "rsa-ca", "--subject", "CN=RSA Test CA", "--key-type", "RSA-2048", "--out",
+                work.resolve("rsa-ca.pem").toString() }, pin));
+    }
+
+    @Test
+    void signsWithTheTokenKeyForBothKeyTypes() throws Exception {
+        Pkcs11Token token = Pkcs11Token.open(SETTINGS, SoftHsmTestToken.PIN.toCharArray());
+        for (String alias : List.of("ec-ca", "rsa-ca")) {
+            CertificateAuthority ca = token.certificateAuthority(alias);
+            X509Certificate exported = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(work.resolve(alias + ".pem"))));
+            assertEquals(exported, ca.certificate(), "the PEM written is the certificate in the token");
+            IssuedCertificate issued = ca.issue(CertificationRequest.fromDer(TestCsrs.csr("hsm-device",
+                    TestCsrs.ecP256())), new DeviceCertificateProfile(Duration.ofDays(1)), Instant.now());
+            issued.certificate().verify(exported.getPublicKey());
+            assertTrue(ca.certificate().getBasicConstraints() >= 0, "a CA certificate");
+        }
+    }
+
+    @Test
+    void theKeyIsSensitiveAndNeverExtractable() {
+        String objects = SoftHsmTestToken.run(List.of("pkcs11-tool", "--module", SoftHsmTestToken.LIBRARY,
+                "--token-label", SoftHsmTestToken.LABEL, "--login", "--pin", SoftHsmTestToken.PIN, "--list-objects",
+                "--type", "privkey"));
+        int keys = objects.split("Private Key Object").length - 1;
+        assertEquals(2, keys, objects);
+        for (String key : objects.split("Private Key Object")) {
+            if (key.contains("Access:")) {
+                assertTrue(key.contains("never extractable"), key);
+                assertTrue(key.contains("always sensitive"), key);
+                assertFalse(key.matches("(?s).*Access:[^\\n]*\\bextractable\\b(?<!never extractable).*"), key);
+            }
+        }
+    }
+
+    @Test
+    void refusesToReplaceAnExistingCa() {
+        assertThrows(IllegalStateException.class, () -> CaCommand.run(new String[] { "init-root", "--library",
+                SoftHsmTestToken.LIBRARY, "--alias", "ec-ca", "--subject", "CN=Other", "--out",
+                work.resolve("other.pem").toString() }, SoftHsmTestToken.PIN.toCharArray()));
+    }
+
+    @Test
+    void aWrongPinIsAClearError() throws Exception {
+        // Its own JVM: PKCS#11 login state is per process, and this one is already logged in.
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CaCommand.class.getName(), "export", "--library",
+                SoftHsmTestToken.LIBRARY, "--alias", "ec-ca", "--out", work.resolve("x.pem").toString())
+                .redirectErrorStream(true);
+        builder.environment().put("ESTUARY_HSM_PIN", "wrong-pin");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(2, process.waitFor(), output);
+        assertTrue(output.contains("error: cannot log in to the PKCS#11 token"), output);
+        assertFalse(output.contains("wrong-pin"), "the PIN is never echoed");
+    }
+}

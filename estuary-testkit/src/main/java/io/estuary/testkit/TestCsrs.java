@@ -1,0 +1,60 @@
+package io.estuary.testkit;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/** Device keys and PKCS#10 requests as clients make them. */
+public final class TestCsrs {
+    private TestCsrs() {
+    }
+
+    public static KeyPair ecP256() {
+        return generate("EC", new ECGenParameterSpec("secp256r1"), 0);
+    }
+
+    public static KeyPair rsa(int bits) {
+        return generate("RSA", null, bits);
+    }
+
+    private static KeyPair generate(String algorithm, ECGenParameterSpec spec, int bits) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+            if (spec != null) {
+                generator.initialize(spec);
+            } else {
+                generator.initialize(bits);
+            }
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** DER PKCS#10 for {@code CN=<commonName>}, signed with the key pair's private key. */
+    public static byte[] csr(String commonName, KeyPair keyPair) {
+        try {
+            String algorithm = "EC".equals(keyPair.getPrivate().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+            return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + commonName), keyPair.getPublic())
+                    .build(new JcaContentSignerBuilder(algorithm).build(keyPair.getPrivate())).getEncoded();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A CSR carrying one key but signed by another: its proof of possession must fail. */
+    public static byte[] csrWithForeignSignature(String commonName) {
+        KeyPair claimed = ecP256();
+        KeyPair signer = ecP256();
+        try {
+            return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + commonName), claimed.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())).getEncoded();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
