@@ -27,6 +27,7 @@ import io.estuary.pki.CertificationRequest;
 import io.estuary.pki.CertsOnly;
 import io.estuary.pki.DeviceCertificateProfile;
 import io.estuary.pki.IssuedCertificate;
+import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestCsrs;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -36,6 +37,7 @@ import io.restassured.response.Response;
 /** RFC 7030 §4.1 and §4.2 on the wire, with the real broker; this test plays the signer. */
 @QuarkusTest
 @QuarkusTestResource(TestCaChainResource.class)
+@QuarkusTestResource(KafkaBrokerResource.class)
 class EstResourceTest {
     private static final String ENROLL = "/.well-known/est/simpleenroll";
     private static final String PASSWORD = "test-password";

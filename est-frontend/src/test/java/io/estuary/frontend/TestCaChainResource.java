@@ -14,7 +14,6 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 import io.estuary.pki.CertificateAuthority;
 import io.estuary.pki.Pem;
-import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestCsrs;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -33,8 +32,7 @@ public class TestCaChainResource implements QuarkusTestResourceLifecycleManager 
             Path file = Path.of("target", "test-ca-chain.pem").toAbsolutePath();
             Files.createDirectories(file.getParent());
             Files.writeString(file, Pem.encode(root));
-            return Map.of("estuary.frontend.ca-chain-file", file.toString(),
-                    "kafka.bootstrap.servers", KafkaTestClient.bootstrapServers());
+            return Map.of("estuary.frontend.ca-chain-file", file.toString());
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

@@ -21,13 +21,17 @@ public class IssuanceResource {
     @Inject
     IssuanceRecordRepository repository;
 
-    /** Every decision recorded for a device, oldest first. */
+    /** Every decision recorded for a device, oldest first; or the one decision for a request id. */
     @GET
     @WithSession
-    public Uni<List<IssuanceRecord>> byDevice(@QueryParam("device") String deviceId) {
-        if (deviceId == null || deviceId.isBlank()) {
-            throw new BadRequestException("query parameter 'device' is required");
+    public Uni<List<IssuanceRecord>> find(@QueryParam("device") String deviceId,
+            @QueryParam("request") String requestId) {
+        if (deviceId != null && !deviceId.isBlank()) {
+            return repository.findByDevice(deviceId);
         }
-        return repository.findByDevice(deviceId);
+        if (requestId != null && !requestId.isBlank()) {
+            return repository.findByRequestId(requestId).map(r -> r == null ? List.of() : List.of(r));
+        }
+        throw new BadRequestException("query parameter 'device' or 'request' is required");
     }
 }

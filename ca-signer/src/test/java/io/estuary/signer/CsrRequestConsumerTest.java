@@ -1,0 +1,92 @@
+package io.estuary.signer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.estuary.contracts.CsrSubmitted;
+import io.estuary.contracts.IssuanceResult;
+import io.estuary.contracts.Topics;
+import io.estuary.testkit.KafkaBrokerResource;
+import io.estuary.testkit.KafkaTestClient;
+import io.estuary.testkit.TestCsrs;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The signer on the real broker with its CA key in a real SoftHSM2 token. */
+@QuarkusTest
+@QuarkusTestResource(TestTokenResource.class)
+@QuarkusTestResource(KafkaBrokerResource.class)
+class CsrRequestConsumerTest {
+    private static KafkaTestClient kafka;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    @Test
+    void signsAValidRequestWithTheTokenKey() throws Exception {
+        KeyPair device = TestCsrs.ecP256();
+        IssuanceResult result = roundTrip(TestCsrs.csr("signer-device-1", device));
+        assertEquals(IssuanceResult.Outcome.ISSUED, result.outcome());
+        assertNull(result.reason());
+        assertEquals("signer-device-1", result.deviceId());
+
+        CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+        X509Certificate ca = (X509Certificate) x509.generateCertificate(
+                new ByteArrayInputStream(Files.readAllBytes(TestTokenResource.caPem)));
+        X509Certificate issued = (X509Certificate) x509.generateCertificate(
+                new ByteArrayInputStream(Base64.getDecoder().decode(result.certificate())));
+        issued.verify(ca.getPublicKey());
+        assertEquals(device.getPublic(), issued.getPublicKey());
+        assertEquals(issued.getSerialNumber().toString(16), result.serialNumber());
+        assertEquals(issued.getNotAfter().toInstant(), result.notAfter());
+        assertTrue(result.notAfter().isAfter(Instant.now().plus(Duration.ofDays(29))), "30-day default validity");
+    }
+
+    @Test
+    void rejectsARequestWhoseSignatureDoesNotVerify() {
+        IssuanceResult result = roundTrip(TestCsrs.csrWithForeignSignature("signer-device-2"));
+        assertEquals(IssuanceResult.Outcome.REJECTED, result.outcome());
+        assertEquals("the CSR's signature does not verify with its public key", result.reason());
+        assertNull(result.certificate());
+    }
+
+    @Test
+    void rejectsGarbageAndKeepsServingAfterAnUnreadableEvent() {
+        kafka.send(Topics.CSR_REQUESTS, "someone", "{ this is not json");
+        IssuanceResult garbage = roundTrip("not a csr".getBytes());
+        assertEquals(IssuanceResult.Outcome.REJECTED, garbage.outcome());
+        IssuanceResult next = roundTrip(TestCsrs.csr("signer-device-3", TestCsrs.ecP256()));
+        assertEquals(IssuanceResult.Outcome.ISSUED, next.outcome());
+    }
+
+    private static IssuanceResult roundTrip(byte[] csr) {
+        String requestId = UUID.randomUUID().toString();
+        try (KafkaTestClient.Tail results = kafka.tail(Topics.ISSUANCE_RESULTS)) {
+            kafka.send(Topics.CSR_REQUESTS, "signer-test", new CsrSubmitted(requestId, "signer-test", "",
+                    "simpleenroll", Base64.getEncoder().encodeToString(csr), Instant.now()));
+            return results.await(IssuanceResult.class, r -> requestId.equals(r.requestId()), Duration.ofSeconds(30));
+        }
+    }
+}
