@@ -1,0 +1,261 @@
+package io.estuary.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.estuary.pki.Base64Body;
+import io.estuary.pki.CertsOnly;
+
+/**
+ * The whole path on real parts: the four packaged services as separate processes, started by the same script a user
+ * runs, against the broker, PostgreSQL and SoftHSM2 token the test command started. Keys and CSRs come from openssl.
+ */
+class EnrollmentEndToEndIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Path root;
+    private static Path state;
+    private static Path work;
+    private static HttpClient https;
+    private static String estBase;
+    private static String password;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        String stateDir = System.getenv("ESTUARY_STATE");
+        if (stateDir == null) {
+            fail("run the end-to-end tests through the test command: deploy/estuary test");
+        }
+        state = Path.of(stateDir);
+        root = Path.of(System.getenv().getOrDefault("ESTUARY_ROOT", Path.of("..").toAbsolutePath().toString()));
+        run(List.of(root.resolve("deploy/estuary").toString(), "services-up"), Map.of(), true);
+        work = Files.createTempDirectory("estuary-e2e");
+        password = Files.readString(state.resolve("secrets/demo-password")).strip();
+        estBase = "https://localhost:" + env("ESTUARY_EST_PORT") + "/.well-known/est";
+        https = HttpClient.newBuilder().sslContext(trusting(state.resolve("pki/tls-trust-anchor.pem")))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        if (root != null) {
+            run(List.of(root.resolve("deploy/estuary").toString(), "services-down"), Map.of(), true);
+        }
+    }
+
+    @Test
+    void anOpensslCsrIsEnrolledOverHttpsAndRecordedDownstream() throws Exception {
+        String device = "e2e-device-" + System.currentTimeMillis();
+        Path key = work.resolve(device + ".key");
+        Path csr = work.resolve(device + ".csr");
+        run(List.of("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-subj",
+                "/CN=" + device, "-outform", "DER", "-out", csr.toString()), Map.of(), false);
+        // The IoT Edge way: 64-column base64 with a Content-Transfer-Encoding header and no Accept.
+        HttpResponse<String> enrolled = https.send(HttpRequest.newBuilder(URI.create(estBase + "/simpleenroll"))
+                .header("Authorization", basic("estuary-demo", password))
+                .header("Content-Type", "application/pkcs10").header("Content-Transfer-Encoding", "base64")
+                .POST(HttpRequest.BodyPublishers.ofString(Base64Body.encode(Files.readAllBytes(csr))))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, enrolled.statusCode(), enrolled.body());
+        assertEquals("application/pkcs7-mime; smime-type=certs-only",
+                enrolled.headers().firstValue("Content-Type").orElseThrow());
+        List<X509Certificate> issued = CertsOnly.decode(Base64Body.decode(enrolled.body()));
+        assertEquals(1, issued.size());
+        X509Certificate certificate = issued.get(0);
+
+        HttpResponse<String> cacerts = https.send(HttpRequest.newBuilder(URI.create(estBase + "/cacerts")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, cacerts.statusCode());
+        X509Certificate ca = CertsOnly.decode(Base64Body.decode(cacerts.body())).get(0);
+
+        // Verifies against cacerts, and carries the CSR's public key.
+        certificate.verify(ca.getPublicKey());
+        assertEquals(ca.getSubjectX500Principal(), certificate.getIssuerX500Principal());
+        byte[] csrKey = run(List.of("openssl", "pkey", "-in", key.toString(), "-pubout", "-outform", "DER"), Map.of(),
+                false);
+        assertArrayEquals(csrKey, certificate.getPublicKey().getEncoded());
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2"), certificate.getExtendedKeyUsage());
+
+        // The CA public key served is the one whose private half is in the HSM: the token signs, the CA key verifies.
+        assertTokenHoldsPrivateKeyOf(ca);
+
+        String serial = certificate.getSerialNumber().toString(16);
+        JsonNode audit = awaitJson("http://127.0.0.1:" + env("ESTUARY_AUDIT_PORT") + "/issuances?device=" + device,
+                node -> node.size() == 1);
+        assertEquals(serial, audit.get(0).get("serialNumber").asText());
+        assertEquals("ISSUED", audit.get(0).get("outcome").asText());
+        assertEquals("estuary-demo", audit.get(0).get("requester").asText());
+        JsonNode renewal = awaitJson(
+                "http://127.0.0.1:" + env("ESTUARY_RENEWAL_PORT") + "/renewals/devices/" + device,
+                node -> node.has("serialNumber"));
+        assertEquals(serial, renewal.get("serialNumber").asText());
+        Instant notBefore = certificate.getNotBefore().toInstant();
+        Instant notAfter = certificate.getNotAfter().toInstant();
+        Instant expectedRenewal = notBefore.plus(Duration.between(notBefore, notAfter).multipliedBy(80).dividedBy(100));
+        assertEquals(expectedRenewal, Instant.parse(renewal.get("renewAt").asText()));
+    }
+
+    @Test
+    void theReadmeCurlFlowWorks() throws Exception {
+        String output = new String(run(List.of(root.resolve("deploy/estuary").toString(), "enroll-demo",
+                "e2e-curl-" + System.currentTimeMillis()), Map.of(), false), StandardCharsets.UTF_8);
+        assertTrue(Files.exists(Path.of(output.strip()).resolve("device.pem")), output);
+    }
+
+    @Test
+    void badRequestsGetClearErrorsAndTheFrontendStaysUp() throws Exception {
+        HttpResponse<String> anonymous = post(null, "application/pkcs10", "AAAA");
+        assertEquals(401, anonymous.statusCode());
+        assertEquals("Basic realm=\"estuary\"", anonymous.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertEquals(401, post(basic("estuary-demo", "wrong"), "application/pkcs10", "AAAA").statusCode());
+        assertEquals(415, post(basic("estuary-demo", password), "application/json", "{}").statusCode());
+        HttpResponse<String> garbage = post(basic("estuary-demo", password), "application/pkcs10", "@@@@");
+        assertEquals(400, garbage.statusCode());
+        assertTrue(garbage.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
+        assertEquals(413, post(basic("estuary-demo", password), "application/pkcs10", "A".repeat(100_000))
+                .statusCode());
+        assertEquals(200, https.send(HttpRequest.newBuilder(URI.create(estBase + "/cacerts")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    void theSignerListensOnlyOnItsManagementPort() throws Exception {
+        String pid = Files.readString(state.resolve("run/ca-signer.pid")).strip();
+        String sockets = new String(run(List.of("ss", "-Hltnp"), Map.of(), false), StandardCharsets.UTF_8);
+        List<String> listeners = new ArrayList<>();
+        for (String line : sockets.split("\n")) {
+            if (line.contains("pid=" + pid + ",")) {
+                // e.g. 127.0.0.1:19002 or [::ffff:127.0.0.1]:19002
+                listeners.add(line.trim().split("\\s+")[3].replace("[::ffff:", "").replace("]", ""));
+            }
+        }
+        assertEquals(List.of("127.0.0.1:" + env("ESTUARY_SIGNER_MANAGEMENT_PORT")), listeners);
+    }
+
+    private static void assertTokenHoldsPrivateKeyOf(X509Certificate ca) throws Exception {
+        Path data = work.resolve("challenge");
+        Path signature = work.resolve("challenge.sig");
+        byte[] challenge = ("estuary e2e challenge " + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+        boolean ec = "EC".equals(ca.getPublicKey().getAlgorithm());
+        // SoftHSM2 offers raw ECDSA only: the token signs the SHA-256 digest, Java verifies it as NONEwithECDSA.
+        Files.write(data, ec ? java.security.MessageDigest.getInstance("SHA-256").digest(challenge) : challenge);
+        String mechanism = ec ? "ECDSA" : "SHA256-RSA-PKCS";
+        Map<String, String> hsmEnv = Map.of("SOFTHSM2_CONF", state.resolve("hsm/softhsm2.conf").toString());
+        String pin = Files.readString(state.resolve("secrets/hsm-pin")).strip();
+        run(List.of("pkcs11-tool", "--module", "/usr/lib/softhsm/libsofthsm2.so", "--token-label", "estuary-ca",
+                "--login", "--pin", pin, "--sign", "--mechanism", mechanism, "--label", "estuary-ca",
+                "--signature-format", "openssl", "--input-file", data.toString(), "--output-file",
+                signature.toString()), hsmEnv, false);
+        Signature verifier = Signature.getInstance(ec ? "NONEwithECDSA" : "SHA256withRSA");
+        verifier.initVerify(ca.getPublicKey());
+        verifier.update(Files.readAllBytes(data));
+        assertTrue(verifier.verify(Files.readAllBytes(signature)), "the token's key signs for the served CA");
+        String objects = new String(run(List.of("pkcs11-tool", "--module", "/usr/lib/softhsm/libsofthsm2.so",
+                "--token-label", "estuary-ca", "--login", "--pin", pin, "--list-objects", "--type", "privkey"), hsmEnv,
+                false), StandardCharsets.UTF_8);
+        assertTrue(objects.contains("never extractable"), objects);
+    }
+
+    private static HttpResponse<String> post(String authorization, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(estBase + "/simpleenroll"))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode awaitJson(String url, java.util.function.Predicate<JsonNode> ready) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plusSeconds(30);
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200) {
+                JsonNode node = JSON.readTree(response.body());
+                if (ready.test(node)) {
+                    return node;
+                }
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("not ready within 30 s: " + url + " last answer: " + last);
+    }
+
+    private static String basic(String user, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String env(String name) {
+        String value = System.getenv(name);
+        if (value == null) {
+            throw new IllegalStateException(name + " is not set; run through deploy/estuary test");
+        }
+        return value;
+    }
+
+    private static SSLContext trusting(Path pem) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("estuary", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem))));
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    /** Runs a command; returns its standard output, fails with its output on a non-zero exit. */
+    private static byte[] run(List<String> command, Map<String, String> extraEnv, boolean showOutput)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(extraEnv);
+        if (showOutput) {
+            builder.inheritIO();
+        } else {
+            builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+        }
+        Process process = builder.start();
+        byte[] output = showOutput ? new byte[0] : process.getInputStream().readAllBytes();
+        int exit = process.waitFor();
+        if (exit != 0) {
+            throw new AssertionError(String.join(" ", command.subList(0, Math.min(2, command.size())))
+                    + " exited " + exit + ": " + new String(output, StandardCharsets.UTF_8));
+        }
+        return output;
+    }
+}
