@@ -4,6 +4,8 @@ package io.estuary.contracts;
 public final class Channels {
     public static final String CSR_REQUESTS = "csr-requests";
     public static final String ISSUANCE_RESULTS = "issuance-results";
+    public static final String AUTH_FAILURES = "auth-failures";
+    public static final String RENEWAL_EVENTS = "renewal-events";
 
     private Channels() {
     }

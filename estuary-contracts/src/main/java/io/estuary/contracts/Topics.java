@@ -7,9 +7,16 @@ public final class Topics {
     /** {@link IssuanceResult} events, keyed by requester. */
     public static final String ISSUANCE_RESULTS = "estuary.issuance.results";
 
+    /** {@link AuthenticationFailed} events, keyed by source address. */
+    public static final String AUTH_FAILURES = "estuary.auth.failures";
+    /** {@link RenewalStatusChanged} events, keyed by device id. */
+    public static final String RENEWAL_EVENTS = "estuary.renewal.events";
+
     /** Partition counts the stack creates the topics with. */
     public static final int CSR_REQUESTS_PARTITIONS = 4;
     public static final int ISSUANCE_RESULTS_PARTITIONS = 4;
+    public static final int AUTH_FAILURES_PARTITIONS = 4;
+    public static final int RENEWAL_EVENTS_PARTITIONS = 4;
 
     /** A topic the stack creates, with its partition count. */
     public record Definition(String name, int partitions) {
@@ -18,7 +25,9 @@ public final class Topics {
     /** Every topic Estuary uses; the stack creates exactly these before services start. */
     public static final java.util.List<Definition> ALL = java.util.List.of(
             new Definition(CSR_REQUESTS, CSR_REQUESTS_PARTITIONS),
-            new Definition(ISSUANCE_RESULTS, ISSUANCE_RESULTS_PARTITIONS));
+            new Definition(ISSUANCE_RESULTS, ISSUANCE_RESULTS_PARTITIONS),
+            new Definition(AUTH_FAILURES, AUTH_FAILURES_PARTITIONS),
+            new Definition(RENEWAL_EVENTS, RENEWAL_EVENTS_PARTITIONS));
 
     private Topics() {
     }
