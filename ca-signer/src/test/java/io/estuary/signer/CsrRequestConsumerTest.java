@@ -81,10 +81,40 @@ class CsrRequestConsumerTest {
         assertEquals(IssuanceResult.Outcome.ISSUED, next.outcome());
     }
 
-    private static IssuanceResult roundTrip(byte[] csr) {
+    @Test
+    void aRequestSeenTwiceIsSignedOnce() {
         String requestId = UUID.randomUUID().toString();
+        byte[] csr = TestCsrs.csr("signer-device-4", TestCsrs.ecP256());
+        IssuanceResult first = roundTrip(requestId, "", csr);
+        IssuanceResult again = roundTrip(requestId, "", csr);
+        assertEquals(IssuanceResult.Outcome.ISSUED, again.outcome());
+        assertEquals(first.serialNumber(), again.serialNumber());
+        assertEquals(first.certificate(), again.certificate());
+    }
+
+    @Test
+    void theLabelChoosesTheProfile() throws Exception {
+        IssuanceResult edge = roundTrip(UUID.randomUUID().toString(), "edge-ca",
+                TestCsrs.edgeCaCsr("aziot-edge CA signer-device-5", TestCsrs.rsa(2048)));
+        assertEquals(IssuanceResult.Outcome.ISSUED, edge.outcome(), edge.reason());
+        X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(Base64.getDecoder().decode(edge.certificate())));
+        assertEquals(0, cert.getBasicConstraints());
+        IssuanceResult refused = roundTrip(UUID.randomUUID().toString(), "",
+                TestCsrs.edgeCaCsr("aziot-edge CA signer-device-6", TestCsrs.rsa(2048)));
+        assertEquals(IssuanceResult.Outcome.REJECTED, refused.outcome());
+        IssuanceResult unknown = roundTrip(UUID.randomUUID().toString(), "nowhere",
+                TestCsrs.csr("signer-device-7", TestCsrs.ecP256()));
+        assertEquals("unknown label 'nowhere'", unknown.reason());
+    }
+
+    private static IssuanceResult roundTrip(byte[] csr) {
+        return roundTrip(UUID.randomUUID().toString(), "", csr);
+    }
+
+    private static IssuanceResult roundTrip(String requestId, String label, byte[] csr) {
         try (KafkaTestClient.Tail results = kafka.tail(Topics.ISSUANCE_RESULTS)) {
-            kafka.send(Topics.CSR_REQUESTS, "signer-test", new CsrSubmitted(requestId, "signer-test", "",
+            kafka.send(Topics.CSR_REQUESTS, "signer-test", new CsrSubmitted(requestId, "signer-test", label,
                     "simpleenroll", Base64.getEncoder().encodeToString(csr), Instant.now()));
             return results.await(IssuanceResult.class, r -> requestId.equals(r.requestId()), Duration.ofSeconds(30));
         }

@@ -15,10 +15,10 @@ public class TestTokenResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         Path tokens = SoftHsmTestToken.initialise();
         caPem = tokens.getParent().resolve("signer-test-ca.pem");
-        CaCommand.run(new String[] { "init-root", "--library", SoftHsmTestToken.LIBRARY, "--alias", "signer-test-ca",
+        CaCommand.run(new String[] { "init-root", "--library", SoftHsmTestToken.LIBRARY, "--alias", "estuary-ca",
                 "--subject", "CN=Signer Test CA", "--key-type", "EC-P256", "--out", caPem.toString() },
                 SoftHsmTestToken.PIN.toCharArray());
-        return Map.of("estuary.signer.ca-alias", "signer-test-ca");
+        return Map.of();
     }
 
     @Override

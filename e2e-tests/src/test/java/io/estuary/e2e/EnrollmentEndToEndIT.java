@@ -169,6 +169,104 @@ class EnrollmentEndToEndIT {
         assertEquals(List.of("127.0.0.1:" + env("ESTUARY_SIGNER_MANAGEMENT_PORT")), listeners);
     }
 
+    /**
+     * Bouncy Castle's EST client (JSSE) does every operation Estuary offers: cacerts, csrattrs, simpleenroll with HTTP
+     * Basic (answering the 401 challenge), simplereenroll authenticated by the issued certificate over mutual TLS, and
+     * serverkeygen.
+     */
+    @Test
+    void bouncyCastleEstClientDoesEveryOperation() throws Exception {
+        X509Certificate trustAnchor = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(Files.readAllBytes(state.resolve("pki/tls-trust-anchor.pem"))));
+        var trust = org.bouncycastle.est.jcajce.JcaJceUtils.getCertPathTrustManager(
+                java.util.Set.of(new java.security.cert.TrustAnchor(trustAnchor, null)), null);
+        String authority = "localhost:" + env("ESTUARY_EST_PORT");
+        org.bouncycastle.est.ESTService est = new org.bouncycastle.est.jcajce.JsseESTServiceBuilder(authority, trust)
+                .build();
+
+        var caCerts = est.getCACerts();
+        X509Certificate ca = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(
+                org.bouncycastle.est.ESTService.storeToArray(caCerts.getCertificateStore())[0]);
+        assertTrue(est.getCSRAttributes().getAttributesResponse().hasRequirement(
+                org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey));
+
+        String device = "e2e-bc-" + System.currentTimeMillis();
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair key = generator.generateKeyPair();
+        var auth = new org.bouncycastle.est.jcajce.JcaHttpAuthBuilder("estuary", "estuary-demo",
+                password.toCharArray()).build();
+        var enrolled = est.simpleEnroll(false, csr(device, key), auth);
+        X509Certificate certificate = first(enrolled.getStore());
+        certificate.verify(ca.getPublicKey());
+        assertEquals(key.getPublic(), certificate.getPublicKey());
+
+        // Renew with a new key, authenticating with the certificate being renewed (mutual TLS, no password).
+        java.security.KeyStore identity = java.security.KeyStore.getInstance("PKCS12");
+        identity.load(null, null);
+        identity.setKeyEntry("device", key.getPrivate(), "pw".toCharArray(),
+                new java.security.cert.Certificate[] { certificate });
+        javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance("SunX509");
+        keyManagers.init(identity, "pw".toCharArray());
+        org.bouncycastle.est.ESTService mutualTls = new org.bouncycastle.est.jcajce.JsseESTServiceBuilder(authority,
+                trust).withKeyManagers(keyManagers.getKeyManagers()).build();
+        java.security.KeyPair newKey = generator.generateKeyPair();
+        X509Certificate renewed = first(mutualTls.simpleEnroll(true, csr(device, newKey), null).getStore());
+        renewed.verify(ca.getPublicKey());
+        assertEquals(newKey.getPublic(), renewed.getPublicKey());
+        assertEquals(certificate.getSubjectX500Principal(), renewed.getSubjectX500Principal());
+        assertTrue(!renewed.getSerialNumber().equals(certificate.getSerialNumber()));
+        // A re-enrollment for another subject is refused.
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(org.bouncycastle.est.ESTException.class,
+                () -> mutualTls.simpleEnroll(true, csr("someone-else", newKey), null));
+        assertEquals(403, refused.getStatusCode());
+
+        // Server-side key generation: the key comes back with its certificate.
+        var generated = est.simpleEnrollWithServersideCreation(csr(device + "-skg", generator.generateKeyPair()),
+                auth);
+        X509Certificate generatedCertificate = first(generated.getStore());
+        generatedCertificate.verify(ca.getPublicKey());
+        java.security.PrivateKey privateKey = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter()
+                .getPrivateKey(generated.getPrivateKeyInfo());
+        Signature signature = Signature.getInstance("SHA256withECDSA");
+        signature.initSign(privateKey);
+        signature.update(new byte[] { 1, 2, 3 });
+        byte[] signed = signature.sign();
+        signature.initVerify(generatedCertificate.getPublicKey());
+        signature.update(new byte[] { 1, 2, 3 });
+        assertTrue(signature.verify(signed), "the returned key belongs to the returned certificate");
+        assertEquals("CN=" + device + "-skg", generatedCertificate.getSubjectX500Principal().getName());
+    }
+
+    /** The IoT Edge way with curl and openssl: 64-column base64, a Content-Transfer-Encoding header, no Accept. */
+    @Test
+    void theIotEdgeStyleCurlScriptEnrollsAnEdgeCa() throws Exception {
+        String output = new String(run(List.of(root.resolve("deploy/est-client-iot-edge.sh").toString(),
+                "https://localhost:" + env("ESTUARY_EST_PORT") + "/.well-known/est/edge-ca",
+                state.resolve("pki/tls-trust-anchor.pem").toString(), "estuary-demo:" + password,
+                "aziot-edge CA e2e-" + System.currentTimeMillis(), "edge-ca"), Map.of(), false),
+                StandardCharsets.UTF_8);
+        Path issued = Path.of(output.strip()).resolve("issued.pem");
+        X509Certificate edgeCa = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(issued)));
+        assertEquals(0, edgeCa.getBasicConstraints(), "CA:TRUE, pathlen:0");
+        assertTrue(edgeCa.getKeyUsage()[5], "keyCertSign");
+    }
+
+    private static org.bouncycastle.pkcs.PKCS10CertificationRequest csr(String commonName, java.security.KeyPair key)
+            throws Exception {
+        return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=" + commonName), key.getPublic())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                        .build(key.getPrivate()));
+    }
+
+    private static X509Certificate first(org.bouncycastle.util.Store<org.bouncycastle.cert.X509CertificateHolder> store)
+            throws Exception {
+        return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .getCertificate(org.bouncycastle.est.ESTService.storeToArray(store)[0]);
+    }
+
     private static void assertTokenHoldsPrivateKeyOf(X509Certificate ca) throws Exception {
         Path data = work.resolve("challenge");
         Path signature = work.resolve("challenge.sig");

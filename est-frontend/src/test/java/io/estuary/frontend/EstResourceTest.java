@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.security.KeyPair;
@@ -25,7 +26,7 @@ import io.estuary.contracts.Topics;
 import io.estuary.pki.Base64Body;
 import io.estuary.pki.CertificationRequest;
 import io.estuary.pki.CertsOnly;
-import io.estuary.pki.DeviceCertificateProfile;
+import io.estuary.pki.CertificateProfile;
 import io.estuary.pki.IssuedCertificate;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
@@ -127,16 +128,7 @@ class EstResourceTest {
     @Test
     void issuedCertificateIsReturnedAsCertsOnly() throws Exception {
         KeyPair device = TestCsrs.ecP256();
-        CompletableFuture<CsrSubmitted> seen = playSigner("fe-device-1", request -> {
-            IssuedCertificate issued = TestCaChainResource.ca.issue(
-                    CertificationRequest.fromDer(Base64Body.decode(request.csr())),
-                    new DeviceCertificateProfile(Duration.ofDays(1)), Instant.now());
-            return new IssuanceResult(request.requestId(), request.requester(), request.label(),
-                    IssuanceResult.Outcome.ISSUED, null, issued.deviceId(), issued.subject(), issued.serialNumberHex(),
-                    issued.issuer(), issued.certificate().getNotBefore().toInstant(),
-                    issued.certificate().getNotAfter().toInstant(), Base64Body.compact(issued.encoded()),
-                    Instant.now());
-        });
+        CompletableFuture<CsrSubmitted> seen = playSigner("fe-device-1", EstResourceTest::issue);
         // Sent as IoT Edge does: 64-column base64 with a Content-Transfer-Encoding header and no Accept.
         String body = authed().contentType("application/pkcs10").header("Content-Transfer-Encoding", "base64")
                 .body(Base64Body.encode(TestCsrs.csr("fe-device-1", device))).when().post(ENROLL).then()
@@ -159,9 +151,79 @@ class EstResourceTest {
     }
 
     @Test
-    void silentSignerIs503WithRetryAfter() {
-        authed().contentType("application/pkcs10").body(csrBody("fe-device-silent")).when().post(ENROLL).then()
-                .statusCode(503).header("Retry-After", equalTo("5")).body(containsString("retry later"));
+    void aSlowSignerGets202AndEveryRetryOfTheSameRequestOneCertificate() throws Exception {
+        String body = csrBody("fe-device-slow");
+        KafkaTestClient.Tail published = kafka.tail(Topics.CSR_REQUESTS);
+        authed().contentType("application/pkcs10").body(body).when().post(ENROLL).then()
+                .statusCode(202).header("Retry-After", equalTo("5")).body(containsString("retry"));
+        authed().contentType("application/pkcs10").body(body).when().post(ENROLL).then().statusCode(202);
+        // Now the signer answers the request it was given.
+        CsrSubmitted request = published.await(CsrSubmitted.class, r -> deviceOf(r).equals("fe-device-slow"),
+                Duration.ofSeconds(10));
+        kafka.send(Topics.ISSUANCE_RESULTS, request.requester(), issue(request));
+        String first = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Response answer = authed().contentType("application/pkcs10").body(body).when().post(ENROLL).then()
+                    .statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(202))).extract().response();
+            if (answer.statusCode() == 200) {
+                if (first == null) {
+                    first = answer.asString();
+                }
+                assertEquals(first, answer.asString(), "a retry gets the certificate already issued");
+            }
+            Thread.sleep(300);
+        }
+        assertTrue(first != null, "the retry got the certificate");
+        assertTrue(first.startsWith("MII"), "DER, definite length");
+        // Four posts of the same CSR, one request to the signer.
+        assertThrows(AssertionError.class, () -> published.await(CsrSubmitted.class,
+                r -> deviceOf(r).equals("fe-device-slow"), Duration.ofSeconds(2)));
+        published.close();
+    }
+
+    @Test
+    void labelsSelectProfilesAndUnknownLabelsAre404() {
+        given().when().get("/.well-known/est/no-such-label/cacerts").then().statusCode(404)
+                .body(containsString("unknown EST label 'no-such-label'"));
+        given().when().get("/.well-known/est/edge-ca/cacerts").then().statusCode(200);
+        authed().contentType("application/pkcs10").body(csrBody("x")).when()
+                .post("/.well-known/est/no-such-label/simpleenroll").then().statusCode(404);
+        // An Edge CA request is refused on the default (device identity) label ...
+        authed().contentType("application/pkcs10")
+                .body(Base64Body.encode(TestCsrs.edgeCaCsr("aziot-edge CA d1", TestCsrs.rsa(2048)))).when()
+                .post(ENROLL).then().statusCode(400).body(containsString("CA:TRUE"));
+        // ... and RSA-1024 everywhere.
+        authed().contentType("application/pkcs10").body(Base64Body.encode(TestCsrs.csr("w", TestCsrs.rsa(1024))))
+                .when().post(ENROLL).then().statusCode(400).body(containsString("RSA-1024 is too weak"));
+    }
+
+    @Test
+    void csrattrsAndFullCmc() {
+        String body = given().when().get("/.well-known/est/csrattrs").then().statusCode(200)
+                .header("Content-Type", equalTo("application/csrattrs")).extract().asString();
+        assertTrue(org.bouncycastle.asn1.est.CsrAttrs.getInstance(Base64Body.decode(body)).size() > 0);
+        given().when().get("/.well-known/est/est-identity/csrattrs").then().statusCode(204);
+        given().when().post("/.well-known/est/fullcmc").then().statusCode(501).body(containsString("simpleenroll"));
+    }
+
+    @Test
+    void acceptHeadersThatDoNotNameTheTypeAreTolerated() {
+        given().header("Accept", "text/plain").when().get("/.well-known/est/cacerts").then().statusCode(200)
+                .header("Content-Type", equalTo("application/pkcs7-mime; smime-type=certs-only"));
+    }
+
+    private static String deviceOf(CsrSubmitted r) {
+        return IssuedCertificate.deviceIdOf(CertificationRequest.fromDer(Base64Body.decode(r.csr())).subject());
+    }
+
+    private static IssuanceResult issue(CsrSubmitted request) {
+        IssuedCertificate issued = TestCaChainResource.ca.issue(
+                CertificationRequest.fromDer(Base64Body.decode(request.csr())),
+                CertificateProfile.deviceIdentity(Duration.ofDays(1)), Instant.now());
+        return new IssuanceResult(request.requestId(), request.requester(), request.label(),
+                IssuanceResult.Outcome.ISSUED, null, issued.deviceId(), issued.subject(), issued.serialNumberHex(),
+                issued.issuer(), issued.certificate().getNotBefore().toInstant(),
+                issued.certificate().getNotAfter().toInstant(), Base64Body.compact(issued.encoded()), Instant.now());
     }
 
     private static io.restassured.specification.RequestSpecification authed() {
@@ -178,8 +240,7 @@ class EstResourceTest {
         KafkaTestClient.Tail tail = kafka.tail(Topics.CSR_REQUESTS);
         return CompletableFuture.supplyAsync(() -> {
             try (tail) {
-                CsrSubmitted request = tail.await(CsrSubmitted.class, r -> IssuedCertificate.deviceIdOf(
-                        CertificationRequest.fromDer(Base64Body.decode(r.csr())).subject()).equals(deviceId),
+                CsrSubmitted request = tail.await(CsrSubmitted.class, r -> deviceOf(r).equals(deviceId),
                         Duration.ofSeconds(20));
                 kafka.send(Topics.ISSUANCE_RESULTS, request.requester(), answer.apply(request));
                 return request;

@@ -19,10 +19,19 @@ import java.time.Instant;
  * @param notAfter     end of validity
  * @param certificate  the issued certificate, base64 DER without line breaks
  * @param decidedAt    when the signer decided
+ * @param encryptedPrivateKey for {@code serverkeygen} only: the generated private key (PKCS#8) in a CMS
+ *                     EnvelopedData only the requesting frontend's one-time key opens; never the key in clear
  */
 public record IssuanceResult(String requestId, String requester, String label, Outcome outcome, String reason,
         String deviceId, String subject, String serialNumber, String issuer, Instant notBefore, Instant notAfter,
-        String certificate, Instant decidedAt) {
+        String certificate, Instant decidedAt, String encryptedPrivateKey) {
+
+    public IssuanceResult(String requestId, String requester, String label, Outcome outcome, String reason,
+            String deviceId, String subject, String serialNumber, String issuer, Instant notBefore, Instant notAfter,
+            String certificate, Instant decidedAt) {
+        this(requestId, requester, label, outcome, reason, deviceId, subject, serialNumber, issuer, notBefore,
+                notAfter, certificate, decidedAt, null);
+    }
 
     public enum Outcome {
         ISSUED,

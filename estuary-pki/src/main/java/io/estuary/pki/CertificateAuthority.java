@@ -71,8 +71,12 @@ public final class CertificateAuthority {
         return chain;
     }
 
-    /** Issues a device-identity certificate (TLS client) for a request whose proof of possession was checked. */
-    public IssuedCertificate issue(CertificationRequest request, DeviceCertificateProfile profile, Instant now) {
+    /**
+     * Issues a certificate for a request whose proof of possession was checked, as the profile says. The profile's
+     * policy is applied here too, so no caller can skip it.
+     */
+    public IssuedCertificate issue(CertificationRequest request, CertificateProfile profile, Instant now) {
+        CsrPolicy.check(request, profile);
         Instant notBefore = now.minus(BACKDATE);
         Instant notAfter = now.plus(profile.validity());
         Instant caNotAfter = certificate.getNotAfter().toInstant();
@@ -83,22 +87,38 @@ public final class CertificateAuthority {
             throw new InvalidCsrException("the issuing CA has expired");
         }
         PublicKey subjectKey = request.publicKey();
+        X500Name subject = profile.subject()
+                .orElseGet(() -> profile.commonName().map(cn -> new org.bouncycastle.asn1.x500.X500NameBuilder(
+                        org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE)
+                        .addRDN(org.bouncycastle.asn1.x500.style.BCStyle.CN, cn).build())
+                        .orElse(request.subject()));
+        boolean ca = profile.allowCa() && CsrPolicy.requestsCa(request);
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serialNumber(),
-                    Date.from(notBefore), Date.from(notAfter), request.subject(), subjectKey);
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            int usage = KeyUsage.digitalSignature;
-            if ("RSA".equals(subjectKey.getAlgorithm())) {
-                usage |= KeyUsage.keyEncipherment;
+                    Date.from(notBefore), Date.from(notAfter), subject, subjectKey);
+            if (ca) {
+                // An Edge CA signs only end-entity certificates: pathlen 0, whatever the CSR asked.
+                builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+                builder.addExtension(Extension.keyUsage, true,
+                        new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            } else {
+                builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+                int usage = KeyUsage.digitalSignature;
+                if ("RSA".equals(subjectKey.getAlgorithm())) {
+                    usage |= KeyUsage.keyEncipherment;
+                }
+                builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
             }
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+            if (!profile.extendedKeyUsages().isEmpty()) {
+                builder.addExtension(Extension.extendedKeyUsage, false,
+                        new ExtendedKeyUsage(profile.extendedKeyUsages().toArray(KeyPurposeId[]::new)));
+            }
             builder.addExtension(Extension.subjectKeyIdentifier, false,
                     extensionUtils.createSubjectKeyIdentifier(subjectKey));
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     extensionUtils.createAuthorityKeyIdentifier(certificate));
             Extension san = request.requestedExtension(Extension.subjectAlternativeName);
-            if (san != null) {
+            if (san != null && profile.copySubjectAltName()) {
                 builder.addExtension(Extension.subjectAlternativeName, false, san.getParsedValue());
             }
             X509Certificate issued = new JcaX509CertificateConverter().getCertificate(builder.build(signer()));

@@ -60,6 +60,28 @@ public final class CertificationRequest {
         return new CertificationRequest(request, key);
     }
 
+    /**
+     * A request for a key pair generated on the server (RFC 7030 §4.4): the subject and requested extensions of this
+     * request, the generated public key, signed by the generated private key.
+     */
+    public CertificationRequest forGeneratedKey(java.security.KeyPair generated) {
+        try {
+            var builder = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(subject(),
+                    generated.getPublic());
+            Extensions extensions = requestedExtensions();
+            if (extensions != null) {
+                builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions);
+            }
+            String algorithm = "EC".equals(generated.getPrivate().getAlgorithm()) ? "SHA256withECDSA"
+                    : "SHA256withRSA";
+            var signed = builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(algorithm)
+                    .setProvider(BC).build(generated.getPrivate()));
+            return fromDer(signed.getEncoded());
+        } catch (OperatorCreationException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build the request for the generated key", e);
+        }
+    }
+
     public X500Name subject() {
         return request.getSubject();
     }

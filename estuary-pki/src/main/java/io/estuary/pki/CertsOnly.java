@@ -27,7 +27,8 @@ public final class CertsOnly {
         try {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addCertificates(new JcaCertStore(certificates));
-            return generator.generate(new CMSAbsentContent()).getEncoded();
+            // DER, not BC's default indefinite-length BER: strict client parsers expect DER.
+            return generator.generate(new CMSAbsentContent()).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
         } catch (CertificateEncodingException | CMSException | IOException e) {
             throw new IllegalStateException("cannot encode certs-only response", e);
         }

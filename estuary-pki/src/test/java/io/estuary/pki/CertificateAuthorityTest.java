@@ -40,7 +40,7 @@ class CertificateAuthorityTest {
         KeyPair device = TestCsrs.ecP256();
         Instant now = Instant.now();
         IssuedCertificate issued = ca.issue(CertificationRequest.fromDer(TestCsrs.csr("device-7", device)),
-                new DeviceCertificateProfile(Duration.ofDays(30)), now);
+                CertificateProfile.deviceIdentity(Duration.ofDays(30)), now);
         X509Certificate cert = issued.certificate();
 
         cert.verify(ca.certificate().getPublicKey());
@@ -69,7 +69,7 @@ class CertificateAuthorityTest {
     void neverIssuesBeyondTheCaValidity() {
         CertificateAuthority ca = softwareCa(Duration.ofDays(10));
         IssuedCertificate issued = ca.issue(CertificationRequest.fromDer(TestCsrs.csr("d", TestCsrs.ecP256())),
-                new DeviceCertificateProfile(Duration.ofDays(365)), Instant.now());
+                CertificateProfile.deviceIdentity(Duration.ofDays(365)), Instant.now());
         assertEquals(ca.certificate().getNotAfter(), issued.certificate().getNotAfter());
     }
 
@@ -79,7 +79,7 @@ class CertificateAuthorityTest {
         CertificationRequest csr = CertificationRequest.fromDer(TestCsrs.csr("d", TestCsrs.ecP256()));
         Set<BigInteger> serials = new HashSet<>();
         for (int i = 0; i < 200; i++) {
-            BigInteger serial = ca.issue(csr, new DeviceCertificateProfile(Duration.ofDays(1)), Instant.now())
+            BigInteger serial = ca.issue(csr, CertificateProfile.deviceIdentity(Duration.ofDays(1)), Instant.now())
                     .certificate().getSerialNumber();
             assertTrue(serial.signum() > 0);
             assertTrue(serial.bitLength() <= 128);

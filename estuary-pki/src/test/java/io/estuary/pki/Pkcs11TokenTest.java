@@ -48,7 +48,7 @@ class Pkcs11TokenTest {
                     .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(work.resolve(alias + ".pem"))));
             assertEquals(exported, ca.certificate(), "the PEM written is the certificate in the token");
             IssuedCertificate issued = ca.issue(CertificationRequest.fromDer(TestCsrs.csr("hsm-device",
-                    TestCsrs.ecP256())), new DeviceCertificateProfile(Duration.ofDays(1)), Instant.now());
+                    TestCsrs.ecP256())), CertificateProfile.deviceIdentity(Duration.ofDays(1)), Instant.now());
             issued.certificate().verify(exported.getPublicKey());
             assertTrue(ca.certificate().getBasicConstraints() >= 0, "a CA certificate");
         }

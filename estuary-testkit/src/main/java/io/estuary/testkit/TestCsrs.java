@@ -17,6 +17,10 @@ public final class TestCsrs {
         return generate("EC", new ECGenParameterSpec("secp256r1"), 0);
     }
 
+    public static KeyPair ec(String curve) {
+        return generate("EC", new ECGenParameterSpec(curve), 0);
+    }
+
     public static KeyPair rsa(int bits) {
         return generate("RSA", null, bits);
     }
@@ -37,11 +41,36 @@ public final class TestCsrs {
 
     /** DER PKCS#10 for {@code CN=<commonName>}, signed with the key pair's private key. */
     public static byte[] csr(String commonName, KeyPair keyPair) {
+        return csr(commonName, keyPair, null);
+    }
+
+    /** As {@link #csr(String, KeyPair)}, asking for the given extensions (PKCS#9 extensionRequest). */
+    public static byte[] csr(String commonName, KeyPair keyPair, org.bouncycastle.asn1.x509.Extensions extensions) {
         try {
             String algorithm = "EC".equals(keyPair.getPrivate().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-            return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + commonName), keyPair.getPublic())
-                    .build(new JcaContentSignerBuilder(algorithm).build(keyPair.getPrivate())).getEncoded();
+            var builder = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + commonName),
+                    keyPair.getPublic());
+            if (extensions != null) {
+                builder.addAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+                        extensions);
+            }
+            return builder.build(new JcaContentSignerBuilder(algorithm).build(keyPair.getPrivate())).getEncoded();
         } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What aziot-certd sends for an Edge CA: CA:TRUE, pathlen:0 and keyCertSign, both critical. */
+    public static byte[] edgeCaCsr(String commonName, KeyPair keyPair) {
+        try {
+            var extensions = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+            extensions.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                    new org.bouncycastle.asn1.x509.BasicConstraints(0));
+            extensions.addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+                    new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature
+                            | org.bouncycastle.asn1.x509.KeyUsage.keyCertSign));
+            return csr(commonName, keyPair, extensions.generate());
+        } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }

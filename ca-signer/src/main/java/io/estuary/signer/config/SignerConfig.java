@@ -1,7 +1,5 @@
 package io.estuary.signer.config;
 
-import java.time.Duration;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -9,14 +7,6 @@ import io.smallrye.config.WithDefault;
 public interface SignerConfig {
 
     Hsm hsm();
-
-    /** Alias (CKA_LABEL) of the CA key and certificate in the token. */
-    @WithDefault("estuary-ca")
-    String caAlias();
-
-    /** Validity of issued device certificates. */
-    @WithDefault("P30D")
-    Duration validity();
 
     interface Hsm {
         /** Path of the PKCS#11 module. */

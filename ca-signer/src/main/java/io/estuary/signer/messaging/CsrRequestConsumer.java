@@ -21,6 +21,8 @@ public class CsrRequestConsumer {
 
     @Inject
     SigningService signingService;
+    @Inject
+    IssuedRequests issuedRequests;
 
     @Incoming(Channels.CSR_REQUESTS)
     @Outgoing(Channels.ISSUANCE_RESULTS)
@@ -31,7 +33,15 @@ public class CsrRequestConsumer {
             LOG.warn("skipped a CSR event that could not be read");
             return null;
         }
+        awaitRecentResults();
+        IssuanceResult decided = issuedRequests.find(request.requestId()).orElse(null);
+        if (decided != null) {
+            // A retry or redelivery: answer again with what was decided, never sign twice.
+            LOG.infof("request %s was already decided; answering again", request.requestId());
+            return Record.of(request.requester(), decided);
+        }
         IssuanceResult result = signUntilCaAvailable(request);
+        issuedRequests.record(result);
         if (result.issued()) {
             LOG.infof("issued serial %s to %s (request %s)", result.serialNumber(), result.deviceId(),
                     result.requestId());
@@ -39,6 +49,18 @@ public class CsrRequestConsumer {
             LOG.infof("rejected request %s: %s", result.requestId(), result.reason());
         }
         return Record.of(request.requester(), result);
+    }
+
+    /** Until the reader has caught up, a redelivered request could not be recognised. */
+    private void awaitRecentResults() {
+        while (!issuedRequests.caughtUp()) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading recent results", e);
+            }
+        }
     }
 
     /**

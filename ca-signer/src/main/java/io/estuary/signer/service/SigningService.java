@@ -2,7 +2,13 @@ package io.estuary.signer.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,85 +19,113 @@ import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.pki.Base64Body;
 import io.estuary.pki.CertificateAuthority;
+import io.estuary.pki.CertificateProfile;
 import io.estuary.pki.CertificationRequest;
-import io.estuary.pki.DeviceCertificateProfile;
+import io.estuary.pki.EstLabels;
 import io.estuary.pki.InvalidCsrException;
 import io.estuary.pki.IssuedCertificate;
+import io.estuary.pki.KeyTransport;
 import io.estuary.pki.MalformedRequestException;
 import io.estuary.pki.Pkcs11Token;
 import io.estuary.signer.config.SignerConfig;
 import io.quarkus.runtime.Startup;
 
-/** Turns a CSR event into an issuance or a rejection, signing with the CA key held in the token. */
+/**
+ * Turns a CSR event into an issuance or a rejection, under the profile of the request's label, signing with the
+ * profile's CA key held in the token.
+ */
 @ApplicationScoped
 @Startup
 public class SigningService {
     private static final Logger LOG = Logger.getLogger(SigningService.class);
 
     private final SignerConfig config;
-    private final Clock clock;
-    private volatile CertificateAuthority authority;
+    private final EstLabels labels;
+    private final Clock clock = Clock.systemUTC();
+    private final Map<String, CertificateAuthority> authorities = new ConcurrentHashMap<>();
+    private volatile Pkcs11Token token;
     private volatile String unavailableReason = "not yet connected to the token";
 
     @Inject
-    public SigningService(SignerConfig config) {
+    public SigningService(SignerConfig config, EstLabels labels) {
         this.config = config;
-        this.clock = Clock.systemUTC();
+        this.labels = labels;
         connect();
     }
 
-    /** Logs in to the token and loads the CA; on failure the service stays up, not ready, and retries on use. */
-    public final synchronized CertificateAuthority connect() {
-        if (authority != null) {
-            return authority;
+    /**
+     * Logs in to the token and loads every CA the profiles name; on failure the service stays up, not ready, and
+     * retries on the next use or readiness check.
+     */
+    public final synchronized boolean connect() {
+        if (token != null && unavailableReason == null) {
+            return true;
         }
         char[] pin = null;
         try {
             pin = Pkcs11Token.pinFromEnvironment(config.hsm().pinVariable());
-            Pkcs11Token token = Pkcs11Token.open(
+            Pkcs11Token opened = Pkcs11Token.open(
                     new Pkcs11Token.Settings("estuary", config.hsm().library(), config.hsm().slotListIndex()), pin);
-            authority = token.certificateAuthority(config.caAlias());
+            for (String alias : new TreeSet<>(labels.profiles().values().stream().map(CertificateProfile::caAlias)
+                    .toList())) {
+                CertificateAuthority ca = opened.certificateAuthority(alias);
+                authorities.put(alias, ca);
+                LOG.infof("CA '%s' loaded from the token: %s", alias, ca.certificate().getSubjectX500Principal());
+            }
+            token = opened;
             unavailableReason = null;
-            LOG.infof("CA '%s' loaded from the token: %s", config.caAlias(),
-                    authority.certificate().getSubjectX500Principal());
+            return true;
         } catch (RuntimeException e) {
             unavailableReason = e.getMessage();
             LOG.errorf("CA not available: %s", e.getMessage());
+            return false;
         } finally {
             if (pin != null) {
                 Arrays.fill(pin, '\0');
             }
         }
-        return authority;
     }
 
-    /** Null when the CA is usable, else why not. */
+    /** Null when every CA is usable, else why not. */
     public String unavailableReason() {
         return unavailableReason;
     }
 
+    /**
+     * Decides one request. Throws {@link IllegalStateException} when the token cannot be used, so the caller retries
+     * instead of rejecting a valid request.
+     */
     public IssuanceResult sign(CsrSubmitted request) {
         Instant now = clock.instant();
-        CertificateAuthority ca = connect();
-        if (ca == null) {
-            // Throwing keeps the request on the topic for a retry instead of rejecting a valid CSR.
+        if (!connect()) {
             throw new IllegalStateException("CA not available: " + unavailableReason);
         }
-        CertificationRequest csr;
-        try {
-            csr = CertificationRequest.fromDer(Base64Body.decode(request.csr()));
-        } catch (MalformedRequestException | InvalidCsrException e) {
-            return IssuanceResult.rejected(request, e.getMessage(), now);
+        CertificateProfile profile = labels.profileFor(request.label()).orElse(null);
+        if (profile == null) {
+            return IssuanceResult.rejected(request, "unknown label '" + request.label() + "'", now);
         }
         IssuedCertificate issued;
+        String sealedKey = null;
         try {
-            issued = ca.issue(csr, new DeviceCertificateProfile(config.validity()), now);
-        } catch (InvalidCsrException e) {
+            CertificationRequest csr = CertificationRequest.fromDer(Base64Body.decode(request.csr()));
+            if (request.serverKeyGeneration()) {
+                var transportKey = KeyTransport.publicKey(Base64Body.decode(request.keyTransportKey()));
+                KeyPair generated = generateFor(profile);
+                issued = authorities.get(profile.caAlias()).issue(csr.forGeneratedKey(generated), profile, now);
+                byte[] pkcs8 = generated.getPrivate().getEncoded();
+                try {
+                    sealedKey = Base64Body.compact(KeyTransport.seal(pkcs8, transportKey));
+                } finally {
+                    Arrays.fill(pkcs8, (byte) 0);
+                }
+            } else {
+                issued = authorities.get(profile.caAlias()).issue(csr, profile, now);
+            }
+        } catch (MalformedRequestException | InvalidCsrException e) {
             return IssuanceResult.rejected(request, e.getMessage(), now);
         } catch (IllegalStateException e) {
             // A token failure (removed, logged out, device error): reconnect before the next attempt.
             synchronized (this) {
-                authority = null;
                 unavailableReason = e.getMessage();
             }
             throw e;
@@ -100,6 +134,24 @@ public class SigningService {
         return new IssuanceResult(request.requestId(), request.requester(), request.label(),
                 IssuanceResult.Outcome.ISSUED, null, issued.deviceId(), issued.subject(), issued.serialNumberHex(),
                 issued.issuer(), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
-                Base64Body.compact(issued.encoded()), now);
+                Base64Body.compact(issued.encoded()), now, sealedKey);
+    }
+
+    /** The key a profile prefers for server-side generation: P-256, else P-384, else RSA of the minimum size. */
+    static KeyPair generateFor(CertificateProfile profile) {
+        try {
+            KeyPairGenerator generator;
+            if (profile.curves().contains("P-256") || profile.curves().contains("P-384")) {
+                generator = KeyPairGenerator.getInstance("EC");
+                generator.initialize(new ECGenParameterSpec(profile.curves().contains("P-256") ? "secp256r1"
+                        : "secp384r1"));
+            } else {
+                generator = KeyPairGenerator.getInstance("RSA");
+                generator.initialize(Math.max(2048, profile.minRsaBits()));
+            }
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot generate a key pair", e);
+        }
     }
 }

@@ -19,4 +19,8 @@ public interface FrontendConfig {
     /** Seconds a client is told to wait before retrying a request the signer has not answered. */
     @WithDefault("5")
     int retryAfterSeconds();
+
+    /** How long a decided request is remembered, so that a retry of it gets the same answer. */
+    @WithDefault("PT15M")
+    Duration retryWindow();
 }

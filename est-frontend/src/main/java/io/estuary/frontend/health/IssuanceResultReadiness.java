@@ -7,14 +7,14 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.estuary.frontend.messaging.IssuanceResultListener;
+import io.estuary.frontend.messaging.IssuanceResultReader;
 
 /** Not ready until this instance can receive the signer's answers. */
 @Readiness
 @ApplicationScoped
 public class IssuanceResultReadiness implements HealthCheck {
     @Inject
-    IssuanceResultListener listener;
+    IssuanceResultReader listener;
 
     @Override
     public HealthCheckResponse call() {

@@ -7,8 +7,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.estuary.frontend.service.EnrollmentPendingException;
 import io.estuary.frontend.service.EnrollmentRejectedException;
+import io.estuary.frontend.service.EnrollmentUnavailableException;
+import io.estuary.frontend.service.UnknownLabelException;
 import io.estuary.pki.InvalidCsrException;
 import io.estuary.pki.MalformedRequestException;
+import io.estuary.pki.ReenrollmentRefusedException;
 
 /** Every error an EST client can see, mapped to its status code in one place, with a plain-text reason. */
 public class EstExceptionMappers {
@@ -28,10 +31,27 @@ public class EstExceptionMappers {
         return plain(Response.Status.BAD_REQUEST, "request rejected: " + e.getMessage());
     }
 
+    /** RFC 7030 §4.2.3: accepted, not yet issued; the client repeats the same request after the delay. */
     @ServerExceptionMapper
     public Response pending(EnrollmentPendingException e) {
-        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.TEXT_PLAIN_TYPE)
+        return Response.status(Response.Status.ACCEPTED).type(MediaType.TEXT_PLAIN_TYPE)
                 .header("Retry-After", e.retryAfterSeconds()).entity(e.getMessage() + "\n").build();
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(EnrollmentUnavailableException e) {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.TEXT_PLAIN_TYPE)
+                .header("Retry-After", 30).entity(e.getMessage() + "\n").build();
+    }
+
+    @ServerExceptionMapper
+    public Response reenrollmentRefused(ReenrollmentRefusedException e) {
+        return plain(Response.Status.FORBIDDEN, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unknownLabel(UnknownLabelException e) {
+        return plain(Response.Status.NOT_FOUND, e.getMessage());
     }
 
     static Response plain(Response.Status status, String reason) {

@@ -1,24 +1,37 @@
 package io.estuary.frontend.rest;
 
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
 import io.estuary.frontend.service.EnrollmentService;
 import io.estuary.pki.Base64Body;
 import io.estuary.pki.CertsOnly;
+import io.estuary.pki.CsrAttributes;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
 import io.smallrye.mutiny.Uni;
 
-/** RFC 7030 over HTTPS. Thin on purpose: every decision lives in {@link EnrollmentService}. */
+/**
+ * RFC 7030 over HTTPS, under {@code /.well-known/est/} and {@code /.well-known/est/<label>/}. Thin on purpose: every
+ * decision lives in {@link EnrollmentService}. No {@code @Produces}: clients whose {@code Accept} does not name the
+ * EST types still get their answer.
+ */
 @Path("/.well-known/est")
 public class EstResource {
     static final String PKCS10 = "application/pkcs10";
-    static final String DEFAULT_LABEL = "";
+    static final String NO_LABEL = "";
 
     @Inject
     EnrollmentService enrollment;
@@ -28,7 +41,13 @@ public class EstResource {
     @GET
     @Path("cacerts")
     public Response caCertificates() {
-        return certsOnly(enrollment.caCertificates());
+        return caCertificates(NO_LABEL);
+    }
+
+    @GET
+    @Path("{label}/cacerts")
+    public Response caCertificates(@PathParam("label") String label) {
+        return base64(CertsOnly.MEDIA_TYPE, enrollment.caCertificates(label));
     }
 
     @POST
@@ -36,13 +55,99 @@ public class EstResource {
     @Consumes(PKCS10)
     @RolesAllowed(EnrollmentRoles.ENROLL)
     public Uni<Response> simpleEnroll(String body) {
-        return enrollment.simpleEnroll(identity.getPrincipal().getName(), DEFAULT_LABEL, body)
-                .map(EstResource::certsOnly);
+        return simpleEnroll(NO_LABEL, body);
+    }
+
+    @POST
+    @Path("{label}/simpleenroll")
+    @Consumes(PKCS10)
+    @RolesAllowed(EnrollmentRoles.ENROLL)
+    public Uni<Response> simpleEnroll(@PathParam("label") String label, String body) {
+        return enrollment.simpleEnroll(identity.getPrincipal().getName(), label, body)
+                .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
+    }
+
+    @POST
+    @Path("simplereenroll")
+    @Consumes(PKCS10)
+    public Uni<Response> simpleReenroll(@Context HttpServerRequest request, String body) {
+        return simpleReenroll(NO_LABEL, request, body);
+    }
+
+    @POST
+    @Path("{label}/simplereenroll")
+    @Consumes(PKCS10)
+    public Uni<Response> simpleReenroll(@PathParam("label") String label, @Context HttpServerRequest request,
+            String body) {
+        return enrollment.simpleReenroll(clientCertificate(request), label, body)
+                .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
+    }
+
+    @POST
+    @Path("serverkeygen")
+    @Consumes(PKCS10)
+    @RolesAllowed(EnrollmentRoles.ENROLL)
+    public Uni<Response> serverKeyGen(String body) {
+        return serverKeyGen(NO_LABEL, body);
+    }
+
+    @POST
+    @Path("{label}/serverkeygen")
+    @Consumes(PKCS10)
+    @RolesAllowed(EnrollmentRoles.ENROLL)
+    public Uni<Response> serverKeyGen(@PathParam("label") String label, String body) {
+        return enrollment.serverKeyGen(identity.getPrincipal().getName(), label, body).map(generated -> {
+            try {
+                return ServerKeyGenResponse.of(generated.pkcs8(), generated.certsOnly());
+            } finally {
+                java.util.Arrays.fill(generated.pkcs8(), (byte) 0);
+            }
+        });
+    }
+
+    /** The TLS client certificate, already verified against the trusted CAs by the handshake; null if none. */
+    static X509Certificate clientCertificate(HttpServerRequest request) {
+        if (!request.isSSL() || request.sslSession() == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = request.sslSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509 : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
+    @GET
+    @Path("csrattrs")
+    public Response csrAttributes() {
+        return csrAttributes(NO_LABEL);
+    }
+
+    @GET
+    @Path("{label}/csrattrs")
+    public Response csrAttributes(@PathParam("label") String label) {
+        return enrollment.csrAttributes(label).map(der -> base64(CsrAttributes.MEDIA_TYPE, der))
+                .orElseGet(() -> Response.noContent().build());
+    }
+
+    @POST
+    @Path("fullcmc")
+    public Response fullCmc() {
+        return fullCmc(NO_LABEL);
+    }
+
+    @POST
+    @Path("{label}/fullcmc")
+    public Response fullCmc(@PathParam("label") String label) {
+        enrollment.profileFor(label);
+        return EstExceptionMappers.plain(Response.Status.NOT_IMPLEMENTED,
+                "Full CMC is not supported; use simpleenroll");
     }
 
     /** Base64 in 64-character lines; the type is set as a plain string so it keeps the space libest expects. */
-    static Response certsOnly(byte[] der) {
-        return Response.ok(Base64Body.encode(der)).header("Content-Type", CertsOnly.MEDIA_TYPE)
+    static Response base64(String mediaType, byte[] der) {
+        return Response.ok(Base64Body.encode(der)).header("Content-Type", mediaType)
                 .header("Content-Transfer-Encoding", "base64").build();
     }
 }

@@ -1,13 +1,15 @@
 package io.estuary.frontend.service;
 
+import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.io.ByteArrayInputStream;
+import java.security.KeyPair;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,9 +20,19 @@ import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.frontend.config.FrontendConfig;
 import io.estuary.frontend.messaging.CsrPublisher;
+import io.estuary.frontend.messaging.IssuanceResultReader;
 import io.estuary.pki.Base64Body;
+import io.estuary.pki.CertificateProfile;
 import io.estuary.pki.CertificationRequest;
 import io.estuary.pki.CertsOnly;
+import io.estuary.pki.CsrAttributes;
+import io.estuary.pki.CsrPolicy;
+import io.estuary.pki.EnrollmentRequestId;
+import io.estuary.pki.EstLabels;
+import io.estuary.pki.EstOperation;
+import io.estuary.pki.KeyTransport;
+import io.estuary.pki.ReenrollmentPolicy;
+import io.estuary.pki.ReenrollmentRefusedException;
 import io.smallrye.mutiny.Uni;
 
 /** One method per RFC 7030 operation; the REST layer only maps HTTP onto these. */
@@ -35,31 +47,121 @@ public class EnrollmentService {
     @Inject
     PendingEnrollments pending;
     @Inject
+    IssuanceResultReader results;
+    @Inject
     FrontendConfig config;
+    @Inject
+    EstLabels labels;
+
+    /** The profile a label issues under; {@link UnknownLabelException} (404) for a label nobody configured. */
+    public CertificateProfile profileFor(String label) {
+        return labels.profileFor(label).orElseThrow(() -> new UnknownLabelException(label));
+    }
 
     /** {@code /cacerts}: the CA chain as certs-only DER. */
-    public byte[] caCertificates() {
+    public byte[] caCertificates(String label) {
+        profileFor(label);
         return caChain.certsOnly();
     }
 
+    /** {@code /csrattrs}: DER CsrAttrs, or empty when the label's profile advertises none. */
+    public Optional<byte[]> csrAttributes(String label) {
+        return CsrAttributes.forProfile(profileFor(label));
+    }
+
     /**
-     * {@code /simpleenroll}: checks the CSR here (so garbage never reaches Kafka), publishes it and waits for the
-     * signer's answer. Returns the issued certificate as certs-only DER.
+     * {@code /simpleenroll}: checks the CSR and the label's policy here (so bad requests never reach Kafka),
+     * publishes it and waits for the signer's answer. Returns the issued certificate as certs-only DER.
      */
     public Uni<byte[]> simpleEnroll(String requester, String label, String body) {
+        CertificateProfile profile = profileFor(label);
         CertificationRequest csr = CertificationRequest.fromBody(body);
+        CsrPolicy.check(csr, profile);
+        return enroll(requester, label, EstOperation.SIMPLE_ENROLL, csr);
+    }
+
+    /**
+     * {@code /simplereenroll}: the client authenticates with the certificate it renews (TLS client certificate, chain
+     * checked by the TLS layer); the CSR must name the same subject and subjectAltName.
+     */
+    public Uni<byte[]> simpleReenroll(X509Certificate current, String label, String body) {
+        CertificateProfile profile = profileFor(label);
+        if (current == null) {
+            throw new ReenrollmentRefusedException(
+                    "simplereenroll needs the TLS client certificate being renewed");
+        }
+        CertificationRequest csr = CertificationRequest.fromBody(body);
+        CsrPolicy.check(csr, profile);
+        ReenrollmentPolicy.check(csr, current);
+        return enroll(current.getSubjectX500Principal().getName(), label, EstOperation.SIMPLE_REENROLL, csr);
+    }
+
+    /** What {@code /serverkeygen} returns: the generated private key and its certificate. */
+    public record ServerGeneratedKey(byte[] pkcs8, byte[] certsOnly) {
+    }
+
+    /**
+     * {@code /serverkeygen} (RFC 7030 §4.4): the signer generates the key pair and seals the private key to a one-time
+     * key held only by this request; it is opened here, returned once, and never logged or stored. There is no 202 on
+     * this path: a retry could not open a key sealed for another request, so the client is told to ask again.
+     */
+    public Uni<ServerGeneratedKey> serverKeyGen(String requester, String label, String body) {
+        CertificateProfile profile = profileFor(label);
+        CertificationRequest csr = CertificationRequest.fromBody(body);
+        CsrPolicy.check(csr, profile);
+        KeyPair transport = KeyTransport.oneTimeKeyPair();
         String requestId = UUID.randomUUID().toString();
-        CsrSubmitted event = new CsrSubmitted(requestId, requester, label, "simpleenroll",
-                Base64Body.compact(csr.encoded()), Instant.now());
-        var answer = pending.register(requestId);
-        return publisher.publish(event)
-                .onItem().transformToUni(sent -> Uni.createFrom().completionStage(answer))
+        PendingEnrollments.Waiting waiting = pending.join(requestId);
+        return publisher.publish(new CsrSubmitted(requestId, requester, label, EstOperation.SERVER_KEYGEN.path(),
+                Base64Body.compact(csr.encoded()), Instant.now(), Base64Body.compact(transport.getPublic().getEncoded())))
+                .onFailure().transform(e -> new EnrollmentUnavailableException("the CA cannot be reached; retry later", e))
+                .chain(() -> Uni.createFrom().completionStage(waiting.answer().copy()))
+                .ifNoItem().after(config.signerWait()).failWith(() -> new EnrollmentUnavailableException(
+                        "the CA has not answered in time; send a new request", null))
+                .onTermination().invoke(() -> pending.forget(requestId))
+                .map(result -> {
+                    byte[] certsOnly = certificateOrRejection(result);
+                    if (result.encryptedPrivateKey() == null) {
+                        throw new IllegalStateException("the signer returned no key for a serverkeygen request");
+                    }
+                    return new ServerGeneratedKey(KeyTransport.open(Base64.getDecoder().decode(
+                            result.encryptedPrivateKey()), transport.getPrivate()), certsOnly);
+                });
+    }
+
+    /**
+     * Hands a checked request to the signer at most once. A retry of the same request (same requester, label and CSR)
+     * gets the answer already given, joins the wait already running, or — on another instance that never saw it —
+     * republishes it under the same id, which the signer answers without signing again.
+     */
+    private Uni<byte[]> enroll(String requester, String label, EstOperation operation, CertificationRequest csr) {
+        byte[] der = csr.encoded();
+        String requestId = EnrollmentRequestId.of(requester, label, operation.path(), der);
+        Optional<IssuanceResult> decided = results.find(requestId);
+        if (decided.isPresent()) {
+            return Uni.createFrom().item(() -> certificateOrRejection(decided.get()));
+        }
+        PendingEnrollments.Waiting waiting = pending.join(requestId);
+        // The answer may have arrived between the lookup and the join.
+        results.find(requestId).ifPresent(pending::complete);
+        Uni<Void> sent = Uni.createFrom().voidItem();
+        if (waiting.first()) {
+            sent = publisher.publish(new CsrSubmitted(requestId, requester, label, operation.path(),
+                    Base64Body.compact(der), Instant.now()))
+                    .onFailure().transform(e -> {
+                        pending.forget(requestId);
+                        LOG.errorf("request %s could not be published: %s", requestId, e.getMessage());
+                        return new EnrollmentUnavailableException("the CA cannot be reached; retry later", e);
+                    });
+        }
+        // A copy: the timeout cancels what it waits on, and the shared answer must outlive this wait.
+        return sent.chain(() -> Uni.createFrom().completionStage(waiting.answer().copy()))
                 .ifNoItem().after(config.signerWait()).failWith(() -> {
-                    LOG.warnf("request %s: no answer from the signer within %s", requestId, config.signerWait());
-                    return new EnrollmentPendingException("the CA has not answered yet; retry later",
+                    LOG.infof("request %s: no answer from the signer within %s; told the client to retry",
+                            requestId, config.signerWait());
+                    return new EnrollmentPendingException("the CA has not answered yet; retry this request later",
                             config.retryAfterSeconds());
                 })
-                .onTermination().invoke(() -> pending.forget(requestId))
                 .map(EnrollmentService::certificateOrRejection);
     }
 

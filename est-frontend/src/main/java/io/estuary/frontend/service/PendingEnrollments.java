@@ -13,10 +13,14 @@ import io.estuary.contracts.IssuanceResult;
 public class PendingEnrollments {
     private final Map<String, CompletableFuture<IssuanceResult>> pending = new ConcurrentHashMap<>();
 
-    public CompletableFuture<IssuanceResult> register(String requestId) {
-        CompletableFuture<IssuanceResult> future = new CompletableFuture<>();
-        pending.put(requestId, future);
-        return future;
+    /** A wait for a request; {@code first} tells whether this caller must publish it (nobody here waits for it yet). */
+    public record Waiting(CompletableFuture<IssuanceResult> answer, boolean first) {
+    }
+
+    public Waiting join(String requestId) {
+        CompletableFuture<IssuanceResult> fresh = new CompletableFuture<>();
+        CompletableFuture<IssuanceResult> existing = pending.putIfAbsent(requestId, fresh);
+        return existing == null ? new Waiting(fresh, true) : new Waiting(existing, false);
     }
 
     /** Completes the waiting request, if this instance has one with that id; other instances' answers are ignored. */
@@ -29,9 +33,5 @@ public class PendingEnrollments {
 
     public void forget(String requestId) {
         pending.remove(requestId);
-    }
-
-    public int size() {
-        return pending.size();
     }
 }

@@ -1,0 +1,52 @@
+package io.estuary.signer.messaging;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.estuary.contracts.IssuanceResult;
+import io.estuary.results.RecentIssuanceResults;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/** Requests decided recently, by any signer instance: a request seen again gets the same answer, not a new signature. */
+@ApplicationScoped
+public class IssuedRequests {
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+    @ConfigProperty(name = "estuary.signer.retry-window", defaultValue = "PT15M")
+    Duration window;
+    @Inject
+    ObjectMapper objectMapper;
+
+    private RecentIssuanceResults results;
+
+    void start(@Observes StartupEvent event) {
+        results = new RecentIssuanceResults(bootstrapServers, window, objectMapper, r -> {
+        });
+        results.start("issued-requests-reader");
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        results.close();
+    }
+
+    public boolean caughtUp() {
+        return results != null && results.caughtUp();
+    }
+
+    public Optional<IssuanceResult> find(String requestId) {
+        return results.find(requestId);
+    }
+
+    public void record(IssuanceResult result) {
+        results.record(result);
+    }
+}

@@ -1,0 +1,8 @@
+package io.estuary.frontend.service;
+
+/** The request names a label this service does not know. */
+public class UnknownLabelException extends RuntimeException {
+    public UnknownLabelException(String label) {
+        super("unknown EST label '" + label + "'");
+    }
+}

@@ -1,0 +1,73 @@
+package io.estuary.pki;
+
+import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+
+/**
+ * Decides whether a CSR may be honoured under a profile. The frontend applies it to answer 400 at once; the signer
+ * applies it again because it never trusts its callers.
+ */
+public final class CsrPolicy {
+    private CsrPolicy() {
+    }
+
+    public static void check(CertificationRequest csr, CertificateProfile profile) {
+        checkKey(csr.publicKey(), profile);
+        boolean wantsCa = requestsCa(csr);
+        if (wantsCa && !profile.allowCa()) {
+            throw new InvalidCsrException("the CSR asks for a CA certificate (CA:TRUE), which profile '"
+                    + profile.name() + "' does not issue");
+        }
+        if (profile.subject().isEmpty() && profile.commonName().isEmpty() && csr.subject().getRDNs().length == 0) {
+            throw new InvalidCsrException("the CSR has an empty subject");
+        }
+    }
+
+    /** True if the CSR's extensionRequest carries basicConstraints with CA:TRUE. */
+    public static boolean requestsCa(CertificationRequest csr) {
+        Extension basicConstraints = csr.requestedExtension(Extension.basicConstraints);
+        return basicConstraints != null && BasicConstraints.getInstance(basicConstraints.getParsedValue()).isCA();
+    }
+
+    static void checkKey(PublicKey key, CertificateProfile profile) {
+        if (key instanceof RSAPublicKey rsa) {
+            int bits = rsa.getModulus().bitLength();
+            if (profile.minRsaBits() == 0) {
+                throw new InvalidCsrException("RSA keys are not accepted by profile '" + profile.name() + "'");
+            }
+            if (bits < profile.minRsaBits()) {
+                throw new InvalidCsrException("RSA-" + bits + " is too weak: profile '" + profile.name()
+                        + "' needs at least " + profile.minRsaBits() + " bits");
+            }
+            return;
+        }
+        if (key instanceof ECPublicKey ec) {
+            String curve = curveName(ec);
+            if (!profile.curves().contains(curve)) {
+                throw new InvalidCsrException("EC curve " + curve + " is not accepted by profile '" + profile.name()
+                        + "' (accepted: " + String.join(", ", profile.curves().stream().sorted().toList()) + ")");
+            }
+            return;
+        }
+        throw new InvalidCsrException("key algorithm " + key.getAlgorithm() + " is not accepted");
+    }
+
+    /** NIST name of a key's curve, or a description of it when it is not a NIST prime curve. */
+    static String curveName(ECPublicKey key) {
+        var spec = EC5Util.convertSpec(key.getParams());
+        for (String name : CertificateProfile.KNOWN_CURVES) {
+            var candidate = ECNamedCurveTable.getByName(name);
+            if (candidate != null && candidate.getCurve().equals(spec.getCurve())
+                    && candidate.getG().equals(spec.getG())) {
+                return name;
+            }
+        }
+        return "of " + key.getParams().getCurve().getField().getFieldSize() + " bits (not P-256/P-384/P-521)";
+    }
+}

@@ -1,0 +1,58 @@
+package io.estuary.profiles;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Labels and profiles, as configured; the shipped defaults are in this module's microprofile-config.properties. */
+@ConfigMapping(prefix = "estuary.issuance")
+public interface IssuanceConfig {
+
+    /** The profile for requests under {@code /.well-known/est/} without a label. */
+    String defaultProfile();
+
+    /** Label to profile name. */
+    Map<String, String> labels();
+
+    Map<String, Profile> profiles();
+
+    interface Profile {
+        /** Alias of the signing CA in the token. */
+        @WithDefault("${ESTUARY_CA_ALIAS:estuary-ca}")
+        String ca();
+
+        @WithDefault("P30D")
+        Duration validity();
+
+        /** Smallest RSA modulus accepted; 0 refuses RSA. */
+        @WithDefault("2048")
+        int minRsaBits();
+
+        /** Accepted curves; {@code none} refuses EC. */
+        @WithDefault("P-256,P-384")
+        List<String> curves();
+
+        /** EKU names, or {@code none}. */
+        @WithDefault("clientAuth")
+        List<String> extendedKeyUsages();
+
+        @WithDefault("false")
+        boolean allowCa();
+
+        /** A fixed subject (RFC 4514) replacing the CSR's. */
+        Optional<String> subject();
+
+        /** A fixed common name replacing the CSR's subject. */
+        Optional<String> commonName();
+
+        @WithDefault("true")
+        boolean copySubjectAltName();
+
+        @WithDefault("true")
+        boolean csrAttributes();
+    }
+}
