@@ -51,8 +51,10 @@ public class CreateTopics {
                 }
                 try {
                     // Retention forever: the audit trail is rebuilt by replaying these topics from the start.
+                    Map<String, String> configs = topic.compacted() ? Map.of("cleanup.policy", "compact")
+                            : Map.of("retention.ms", "-1");
                     admin.createTopics(Set.of(new NewTopic(topic.name(), topic.partitions(), (short) 1)
-                            .configs(Map.of("retention.ms", "-1")))).all().get();
+                            .configs(configs))).all().get();
                     System.out.println("created topic " + topic.name() + " with " + topic.partitions() + " partitions");
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {

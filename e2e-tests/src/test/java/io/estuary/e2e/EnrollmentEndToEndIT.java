@@ -176,6 +176,10 @@ class EnrollmentEndToEndIT {
      */
     @Test
     void bouncyCastleEstClientDoesEveryOperation() throws Exception {
+        // BC's EST client validates the server path with the BC provider, which a client application registers.
+        if (java.security.Security.getProvider("BC") == null) {
+            java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        }
         X509Certificate trustAnchor = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
                 new ByteArrayInputStream(Files.readAllBytes(state.resolve("pki/tls-trust-anchor.pem"))));
         var trust = org.bouncycastle.est.jcajce.JcaJceUtils.getCertPathTrustManager(

@@ -55,6 +55,21 @@ class EstResourceTest {
                         io.restassured.http.ContentType.TEXT));
     }
 
+    /** The chain arrives through Kafka after start; wait until this test's CA is the one served. */
+    @org.junit.jupiter.api.BeforeEach
+    void awaitTheTestCaChain() throws InterruptedException {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        while (java.time.Instant.now().isBefore(deadline)) {
+            Response response = given().when().get("/.well-known/est/cacerts").then().extract().response();
+            if (response.statusCode() == 200 && CertsOnly.decode(Base64Body.decode(response.asString()))
+                    .equals(List.of(TestCaChainResource.ca.certificate()))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the frontend never served the test CA's chain");
+    }
+
     @AfterAll
     static void close() {
         kafka.close();

@@ -1,7 +1,6 @@
 package io.estuary.frontend;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Base64;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -13,11 +12,13 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 import io.estuary.pki.CertificateAuthority;
-import io.estuary.pki.Pem;
+import io.estuary.contracts.CaChainPublished;
+import io.estuary.contracts.Topics;
+import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestCsrs;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** A software CA standing in for the signer's, written where the frontend reads its chain; and the real broker. */
+/** A software CA standing in for the signer's, its chain published where the signer publishes it. */
 public class TestCaChainResource implements QuarkusTestResourceLifecycleManager {
     public static CertificateAuthority ca;
 
@@ -28,14 +29,14 @@ public class TestCaChainResource implements QuarkusTestResourceLifecycleManager 
         X509Certificate root = CertificateAuthority.selfSignedRoot(new X500Name("CN=Frontend Test CA"),
                 key.getPublic(), key.getPrivate(), bc, Duration.ofDays(30), Instant.now());
         ca = new CertificateAuthority(List.of(root), key.getPrivate(), bc);
-        try {
-            Path file = Path.of("target", "test-ca-chain.pem").toAbsolutePath();
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, Pem.encode(root));
-            return Map.of("estuary.frontend.ca-chain-file", file.toString());
-        } catch (java.io.IOException e) {
+        // Published as the signer publishes its chains; the frontend learns it from the compacted topic.
+        try (KafkaTestClient kafka = new KafkaTestClient()) {
+            kafka.send(Topics.CA_CHAINS, "estuary-ca", new CaChainPublished("estuary-ca",
+                    List.of(Base64.getEncoder().encodeToString(root.getEncoded())), Instant.now()));
+        } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
+        return Map.of();
     }
 
     @Override

@@ -12,14 +12,20 @@ public final class Topics {
     /** {@link RenewalStatusChanged} events, keyed by device id. */
     public static final String RENEWAL_EVENTS = "estuary.renewal.events";
 
+    /** {@link CaChainPublished} records, keyed by CA alias; compacted, so the latest chain per CA is kept. */
+    public static final String CA_CHAINS = "estuary.ca.chains";
+
     /** Partition counts the stack creates the topics with. */
     public static final int CSR_REQUESTS_PARTITIONS = 4;
     public static final int ISSUANCE_RESULTS_PARTITIONS = 4;
     public static final int AUTH_FAILURES_PARTITIONS = 4;
     public static final int RENEWAL_EVENTS_PARTITIONS = 4;
 
-    /** A topic the stack creates, with its partition count. */
-    public record Definition(String name, int partitions) {
+    /** A topic the stack creates, with its partition count; compacted topics keep the latest record per key. */
+    public record Definition(String name, int partitions, boolean compacted) {
+        public Definition(String name, int partitions) {
+            this(name, partitions, false);
+        }
     }
 
     /** Every topic Estuary uses; the stack creates exactly these before services start. */
@@ -27,7 +33,8 @@ public final class Topics {
             new Definition(CSR_REQUESTS, CSR_REQUESTS_PARTITIONS),
             new Definition(ISSUANCE_RESULTS, ISSUANCE_RESULTS_PARTITIONS),
             new Definition(AUTH_FAILURES, AUTH_FAILURES_PARTITIONS),
-            new Definition(RENEWAL_EVENTS, RENEWAL_EVENTS_PARTITIONS));
+            new Definition(RENEWAL_EVENTS, RENEWAL_EVENTS_PARTITIONS),
+            new Definition(CA_CHAINS, 1, true));
 
     private Topics() {
     }

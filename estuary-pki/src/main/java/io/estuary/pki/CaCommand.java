@@ -22,8 +22,12 @@ import org.bouncycastle.asn1.x500.X500Name;
  * <pre>
  * init-root --library L --slot-index N --alias A --subject DN --key-type EC-P256|EC-P384|RSA-2048|RSA-3072
  *           --validity-days D --out ca.pem      (PIN from ESTUARY_HSM_PIN or ESTUARY_HSM_PIN_FILE)
- * export   --library L --slot-index N --alias A --out ca.pem
+ * init-issuing --alias A --issuer-alias ROOT --subject DN --key-type T --validity-days D --out chain.pem
+ * request  --alias A --subject DN --key-type T --out ca.csr   (key in the token, CSR for an external root)
+ * import   --alias A --chain signed-chain.pem --out chain.pem (the signed certificate first, then its issuers)
+ * export   --library L --slot-index N --alias A --out ca.pem  (the whole chain)
  * </pre>
+ * Every key is generated inside the token, sensitive and never extractable.
  */
 public final class CaCommand {
 
@@ -39,7 +43,8 @@ public final class CaCommand {
     /** @param pin the token's user PIN, or null to read it from ESTUARY_HSM_PIN / ESTUARY_HSM_PIN_FILE */
     public static int run(String[] args, char[] pin) {
         if (args.length == 0) {
-            throw new IllegalArgumentException("usage: init-root|export [--option value]...");
+            throw new IllegalArgumentException(
+                    "usage: init-root|init-issuing|request|import|export [--option value]...");
         }
         Map<String, String> options = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
@@ -56,10 +61,7 @@ public final class CaCommand {
         Path out = Path.of(require(options, "out"));
         switch (args[0]) {
             case "init-root" -> {
-                if (token.contains(alias)) {
-                    throw new IllegalStateException("the token already holds a CA under alias '" + alias
-                            + "'; use export to write its certificate");
-                }
+                refuseExisting(token, alias);
                 KeyPair keyPair = generate(token, options.getOrDefault("key-type", "EC-P256"));
                 X509Certificate certificate = CertificateAuthority.selfSignedRoot(
                         new X500Name(require(options, "subject")), keyPair.getPublic(), keyPair.getPrivate(),
@@ -69,7 +71,52 @@ public final class CaCommand {
                 writePem(out, certificate);
                 System.out.println("created CA '" + alias + "' in the token: " + certificate.getSubjectX500Principal());
             }
-            case "export" -> writePem(out, token.certificateAuthority(alias).certificate());
+            case "init-issuing" -> {
+                refuseExisting(token, alias);
+                CertificateAuthority issuer = token.certificateAuthority(require(options, "issuer-alias"));
+                KeyPair keyPair = generate(token, options.getOrDefault("key-type", "EC-P256"));
+                X509Certificate certificate = issuer.issueSubordinateCa(new X500Name(require(options, "subject")),
+                        keyPair.getPublic(),
+                        Duration.ofDays(Long.parseLong(options.getOrDefault("validity-days", "1825"))), Instant.now());
+                X509Certificate[] chain = chain(certificate, issuer.chain());
+                token.storeCertificate(alias, keyPair.getPrivate(), chain);
+                writePem(out, chain);
+                System.out.println("created issuing CA '" + alias + "' under '" + options.get("issuer-alias") + "'");
+            }
+            case "request" -> {
+                refuseExisting(token, alias);
+                X500Name subject = new X500Name(require(options, "subject"));
+                KeyPair keyPair = generate(token, options.getOrDefault("key-type", "EC-P256"));
+                // A placeholder self-signed certificate keeps the key addressable until the signed one is imported.
+                token.storeCertificate(alias, keyPair.getPrivate(), CertificateAuthority.selfSignedRoot(subject,
+                        keyPair.getPublic(), keyPair.getPrivate(), token.provider(), Duration.ofDays(30),
+                        Instant.now()));
+                writeCsr(out, subject, keyPair, token);
+                System.out.println("created key '" + alias + "' in the token; CSR written to " + out);
+            }
+            case "import" -> {
+                X509Certificate[] chain = readChain(Path.of(require(options, "chain")));
+                CertificateAuthority current = token.certificateAuthority(alias);
+                if (!chain[0].getPublicKey().equals(current.certificate().getPublicKey())) {
+                    throw new IllegalArgumentException("the certificate's key is not the key of '" + alias + "'");
+                }
+                for (int i = 0; i + 1 < chain.length; i++) {
+                    try {
+                        chain[i].verify(chain[i + 1].getPublicKey());
+                    } catch (java.security.GeneralSecurityException e) {
+                        throw new IllegalArgumentException("certificate " + i + " of the chain is not signed by "
+                                + "certificate " + (i + 1));
+                    }
+                }
+                if (chain[0].getBasicConstraints() < 0) {
+                    throw new IllegalArgumentException("the imported certificate is not a CA certificate");
+                }
+                token.storeCertificate(alias, token.privateKey(alias), chain);
+                writePem(out, chain);
+                System.out.println("imported the signed certificate of '" + alias + "'");
+            }
+            case "export" -> writePem(out, token.certificateAuthority(alias).chain()
+                    .toArray(X509Certificate[]::new));
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
         return 0;
@@ -97,7 +144,53 @@ public final class CaCommand {
         }
     }
 
-    private static void writePem(Path out, X509Certificate certificate) {
+    private static void refuseExisting(Pkcs11Token token, String alias) {
+        if (token.contains(alias)) {
+            throw new IllegalStateException("the token already holds a CA under alias '" + alias
+                    + "'; use export to write its certificate");
+        }
+    }
+
+    private static X509Certificate[] chain(X509Certificate first, java.util.List<X509Certificate> rest) {
+        X509Certificate[] chain = new X509Certificate[rest.size() + 1];
+        chain[0] = first;
+        for (int i = 0; i < rest.size(); i++) {
+            chain[i + 1] = rest.get(i);
+        }
+        return chain;
+    }
+
+    private static X509Certificate[] readChain(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            X509Certificate[] chain = java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in).stream().map(X509Certificate.class::cast)
+                    .toArray(X509Certificate[]::new);
+            if (chain.length == 0) {
+                throw new IllegalArgumentException("no certificate in " + file);
+            }
+            return chain;
+        } catch (IOException | java.security.cert.CertificateException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void writeCsr(Path out, X500Name subject, KeyPair keyPair, Pkcs11Token token) {
+        try {
+            var request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(subject,
+                    keyPair.getPublic()).build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(
+                            CertificateAuthority.signatureAlgorithm(keyPair.getPrivate(), keyPair.getPublic()))
+                            .setProvider(token.provider()).build(keyPair.getPrivate()));
+            java.io.StringWriter pem = new java.io.StringWriter();
+            try (var writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(pem)) {
+                writer.writeObject(request);
+            }
+            Files.writeString(out, pem.toString());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write the CSR: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writePem(Path out, X509Certificate... certificate) {
         try {
             Files.writeString(out, Pem.encode(certificate));
         } catch (IOException e) {

@@ -155,6 +155,31 @@ public final class CertificateAuthority {
         return "SHA256withRSA";
     }
 
+    /**
+     * Signs a subordinate (issuing) CA certificate for a key generated elsewhere in the token: {@code CA:TRUE,
+     * pathlen:0}, keyCertSign and cRLSign, never outliving this CA.
+     */
+    public X509Certificate issueSubordinateCa(X500Name subject, PublicKey publicKey, Duration validity, Instant now) {
+        Instant notAfter = now.plus(validity);
+        if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
+            notAfter = certificate.getNotAfter().toInstant();
+        }
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serialNumber(),
+                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, publicKey);
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            builder.addExtension(Extension.subjectKeyIdentifier, false,
+                    extensionUtils.createSubjectKeyIdentifier(publicKey));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    extensionUtils.createAuthorityKeyIdentifier(certificate));
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
+        } catch (CertIOException | CertificateException e) {
+            throw new IllegalStateException("cannot assemble the issuing CA certificate", e);
+        }
+    }
+
     /** Builds a self-signed root CA certificate for a key pair (used when creating a CA inside the token). */
     public static X509Certificate selfSignedRoot(X500Name subject, PublicKey publicKey, PrivateKey privateKey,
             Provider provider, Duration validity, Instant now) {

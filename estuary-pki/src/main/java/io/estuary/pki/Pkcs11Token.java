@@ -102,12 +102,27 @@ public final class Pkcs11Token {
         }
     }
 
-    /** Stores a certificate for a key generated in this token; SunPKCS11 lists keys only with a certificate. */
-    public void storeCertificate(String alias, PrivateKey key, X509Certificate certificate) {
+    /**
+     * Stores the certificate chain (the key's own certificate first) for a key in this token; SunPKCS11 lists keys
+     * only with a certificate. Replacing the chain of an existing alias keeps its key.
+     */
+    public void storeCertificate(String alias, PrivateKey key, X509Certificate... chain) {
         try {
-            keyStore.setKeyEntry(alias, key, null, new Certificate[] { certificate });
+            keyStore.setKeyEntry(alias, key, null, chain);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot store the certificate in the token: " + e.getMessage(), e);
+        }
+    }
+
+    /** The key handle stored under an alias (never its value: it cannot leave the token). */
+    public PrivateKey privateKey(String alias) {
+        try {
+            if (keyStore.getKey(alias, null) instanceof PrivateKey key) {
+                return key;
+            }
+            throw new IllegalStateException("no private key with alias '" + alias + "' in the token");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

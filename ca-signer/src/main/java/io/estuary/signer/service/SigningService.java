@@ -28,6 +28,7 @@ import io.estuary.pki.KeyTransport;
 import io.estuary.pki.MalformedRequestException;
 import io.estuary.pki.Pkcs11Token;
 import io.estuary.signer.config.SignerConfig;
+import io.estuary.signer.messaging.CaChainPublisher;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -46,10 +47,13 @@ public class SigningService {
     private volatile Pkcs11Token token;
     private volatile String unavailableReason = "not yet connected to the token";
 
+    private final CaChainPublisher chainPublisher;
+
     @Inject
-    public SigningService(SignerConfig config, EstLabels labels) {
+    public SigningService(SignerConfig config, EstLabels labels, CaChainPublisher chainPublisher) {
         this.config = config;
         this.labels = labels;
+        this.chainPublisher = chainPublisher;
         connect();
     }
 
@@ -74,6 +78,7 @@ public class SigningService {
             }
             token = opened;
             unavailableReason = null;
+            chainPublisher.publish(Map.copyOf(authorities));
             return true;
         } catch (RuntimeException e) {
             unavailableReason = e.getMessage();

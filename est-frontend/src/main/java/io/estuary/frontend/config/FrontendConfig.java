@@ -1,6 +1,5 @@
 package io.estuary.frontend.config;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
@@ -8,9 +7,6 @@ import io.smallrye.config.WithDefault;
 
 @ConfigMapping(prefix = "estuary.frontend")
 public interface FrontendConfig {
-
-    /** PEM file with the issuing CA's certificate first, then its issuers; served by {@code /cacerts}. */
-    Path caChainFile();
 
     /** How long an enrollment waits for the signer before the client is told to retry. */
     @WithDefault("PT30S")

@@ -7,17 +7,30 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.estuary.frontend.messaging.IssuanceResultReader;
+import java.util.List;
 
-/** Not ready until this instance can receive the signer's answers. */
+import io.estuary.frontend.messaging.CaChains;
+import io.estuary.frontend.messaging.IssuanceResultReader;
+import io.estuary.pki.CertificateProfile;
+import io.estuary.pki.EstLabels;
+
+/** Not ready until this instance can receive the signer's answers and knows the chain of every CA it serves. */
 @Readiness
 @ApplicationScoped
 public class IssuanceResultReadiness implements HealthCheck {
     @Inject
     IssuanceResultReader listener;
+    @Inject
+    CaChains caChains;
+    @Inject
+    EstLabels labels;
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("issuance-results").status(listener.positioned()).build();
+        List<String> missing = labels.profiles().values().stream().map(CertificateProfile::caAlias).distinct()
+                .filter(alias -> !caChains.knows(alias)).sorted().toList();
+        return HealthCheckResponse.named("issuance-results").status(listener.positioned() && missing.isEmpty())
+                .withData("results-reader", listener.positioned() ? "positioned" : "starting")
+                .withData("ca-chains-missing", String.join(",", missing)).build();
     }
 }

@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.frontend.config.FrontendConfig;
+import io.estuary.frontend.messaging.CaChains;
 import io.estuary.frontend.messaging.CsrPublisher;
 import io.estuary.frontend.messaging.IssuanceResultReader;
 import io.estuary.pki.Base64Body;
@@ -41,7 +42,7 @@ public class EnrollmentService {
     private static final Logger LOG = Logger.getLogger(EnrollmentService.class);
 
     @Inject
-    CaChain caChain;
+    CaChains caChains;
     @Inject
     CsrPublisher publisher;
     @Inject
@@ -58,10 +59,11 @@ public class EnrollmentService {
         return labels.profileFor(label).orElseThrow(() -> new UnknownLabelException(label));
     }
 
-    /** {@code /cacerts}: the CA chain as certs-only DER. */
+    /** {@code /cacerts}: the chain of the CA the label's profile names, as certs-only DER. */
     public byte[] caCertificates(String label) {
-        profileFor(label);
-        return caChain.certsOnly();
+        String alias = profileFor(label).caAlias();
+        return caChains.certsOnly(alias).orElseThrow(() -> new EnrollmentUnavailableException(
+                "the chain of CA '" + alias + "' is not known yet; retry later", null));
     }
 
     /** {@code /csrattrs}: DER CsrAttrs, or empty when the label's profile advertises none. */
