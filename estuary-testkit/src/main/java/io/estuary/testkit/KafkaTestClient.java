@@ -47,6 +47,19 @@ public final class KafkaTestClient implements AutoCloseable {
         }
     }
 
+    /** Publishes without waiting for the broker; {@link #flush()} waits for everything sent. */
+    public void sendAsync(String topic, String key, Object event) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key, JSON.writeValueAsString(event)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
     /** Starts reading a topic from its current end; later records can then be awaited. */
     public Tail tail(String topic) {
         return new Tail(topic);

@@ -8,6 +8,10 @@ public interface SignerConfig {
 
     Hsm hsm();
 
+    /** How long decided requests are remembered, so a request seen again is answered, not signed again. */
+    @WithDefault("PT15M")
+    java.time.Duration retryWindow();
+
     interface Hsm {
         /** Path of the PKCS#11 module. */
         @WithDefault("/usr/lib/softhsm/libsofthsm2.so")

@@ -1,6 +1,5 @@
 package io.estuary.signer.messaging;
 
-import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.results.RecentIssuanceResults;
+import io.estuary.signer.config.SignerConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -21,15 +21,15 @@ import io.quarkus.runtime.StartupEvent;
 public class IssuedRequests {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
-    @ConfigProperty(name = "estuary.signer.retry-window", defaultValue = "PT15M")
-    Duration window;
+    @Inject
+    SignerConfig config;
     @Inject
     ObjectMapper objectMapper;
 
     private RecentIssuanceResults results;
 
     void start(@Observes StartupEvent event) {
-        results = new RecentIssuanceResults(bootstrapServers, window, objectMapper, r -> {
+        results = new RecentIssuanceResults(bootstrapServers, config.retryWindow(), objectMapper, r -> {
         });
         results.start("issued-requests-reader");
     }

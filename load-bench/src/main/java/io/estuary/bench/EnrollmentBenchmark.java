@@ -1,0 +1,307 @@
+package io.estuary.bench;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import io.estuary.contracts.CsrSubmitted;
+import io.estuary.contracts.IssuanceResult;
+import io.estuary.contracts.Topics;
+import io.estuary.pki.Base64Body;
+import io.estuary.testkit.KafkaTestClient;
+import io.estuary.testkit.TestCsrs;
+
+/**
+ * Enrolls through the real HTTPS frontend with pre-generated, distinct CSRs (a repeated CSR would be answered from the
+ * retry cache and measure nothing), at each concurrency, over kept-alive connections and with a new TLS connection per
+ * request, each for a fixed duration; then measures the signer alone through Kafka and the HSM. Prints a markdown
+ * table and writes it to a file. A plain HTTP/1.1 client over JSSE sockets keeps the client's own cost small and
+ * makes "new connection per request" exact.
+ *
+ * <pre>
+ * EnrollmentBenchmark --host localhost --port 8443 --trust tls-trust-anchor.pem --user U --password P
+ *                     [--duration PT20S]  (the password may come from ESTUARY_DEMO_PASSWORD instead)
+ *                     [--concurrency 1,8,32,128] [--signer-requests 3000] [--out bench.md]
+ * </pre>
+ */
+public final class EnrollmentBenchmark {
+    private static final String PATH = "/.well-known/est/simpleenroll";
+
+    private final String host;
+    private final int port;
+    private final SSLContext tls;
+    private final String authorization;
+
+    private EnrollmentBenchmark(String host, int port, SSLContext tls, String authorization) {
+        this.host = host;
+        this.port = port;
+        this.tls = tls;
+        this.authorization = authorization;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        String host = options.getOrDefault("host", "localhost");
+        int port = Integer.parseInt(options.getOrDefault("port", "8443"));
+        Duration duration = Duration.parse(options.getOrDefault("duration", "PT20S"));
+        int[] levels = Arrays.stream(options.getOrDefault("concurrency", "1,8,32,128").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        Path out = Path.of(options.getOrDefault("out", "bench-results.md"));
+        EnrollmentBenchmark bench = new EnrollmentBenchmark(host, port, trusting(Path.of(options.get("trust"))),
+                "Basic " + Base64.getEncoder().encodeToString((options.getOrDefault("user", "estuary-demo") + ":"
+                        + options.getOrDefault("password", System.getenv("ESTUARY_DEMO_PASSWORD")))
+                        .getBytes(StandardCharsets.UTF_8)));
+
+        StringBuilder table = new StringBuilder();
+        table.append("| connections | concurrency | enrollments/s | p50 ms | p95 ms | p99 ms | ok | errors |\n");
+        table.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        System.out.print(table);
+        bench.run(true, 4, Duration.ofSeconds(5), new StringBuilder()); // warm-up (JIT on both sides), not reported
+        for (boolean keepAlive : new boolean[] { true, false }) {
+            for (int concurrency : levels) {
+                String row = bench.run(keepAlive, concurrency, duration, table);
+                System.out.print(row);
+            }
+        }
+        int signerRequests = Integer.parseInt(options.getOrDefault("signer-requests", "3000"));
+        String signer = signerOnly(signerRequests);
+        System.out.println();
+        System.out.println(signer);
+        String machine = Runtime.getRuntime().availableProcessors() + " cores, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version");
+        Files.writeString(out, "Measured " + Instant.now() + " on " + machine + ", whole local stack on the same "
+                + "machine, " + duration.toSeconds() + " s per row.\n\n" + table + "\n" + signer + "\n");
+        System.out.println("written to " + out);
+    }
+
+    /** One row: {@code concurrency} workers enrolling for {@code duration}. */
+    private String run(boolean keepAlive, int concurrency, Duration duration, StringBuilder table) throws Exception {
+        // Enough distinct CSRs for a generous rate; generated before the clock starts.
+        int needed = (int) Math.min(60_000, Math.max(2_000, duration.toSeconds() * 1_500));
+        ConcurrentLinkedQueue<byte[]> csrs = new ConcurrentLinkedQueue<>(csrs(needed));
+        LongAdder ok = new LongAdder();
+        Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+        List<long[]> latencies = new ArrayList<>();
+        Instant end = Instant.now().plus(duration);
+        List<Thread> workers = new ArrayList<>();
+        AtomicInteger exhausted = new AtomicInteger();
+        for (int w = 0; w < concurrency; w++) {
+            long[] mine = new long[200_000];
+            latencies.add(mine);
+            int index = w;
+            Thread worker = new Thread(() -> {
+                int count = 0;
+                Connection connection = null;
+                while (Instant.now().isBefore(end)) {
+                    byte[] csr = csrs.poll();
+                    if (csr == null) {
+                        exhausted.incrementAndGet();
+                        break;
+                    }
+                    long start = System.nanoTime();
+                    try {
+                        if (connection == null || !keepAlive) {
+                            if (connection != null) {
+                                connection.close();
+                            }
+                            connection = new Connection(tls, host, port);
+                        }
+                        int status = connection.post(PATH, authorization, csr, keepAlive);
+                        if (status == 200) {
+                            ok.increment();
+                            if (count < mine.length) {
+                                mine[count++] = System.nanoTime() - start;
+                            }
+                        } else {
+                            errors.computeIfAbsent(Integer.toString(status), k -> new LongAdder()).increment();
+                        }
+                    } catch (IOException e) {
+                        errors.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
+                        if (connection != null) {
+                            connection.close();
+                        }
+                        connection = null;
+                    }
+                }
+                if (connection != null) {
+                    connection.close();
+                }
+                mine[mine.length - 1] = count; // the last slot carries the count
+            }, "bench-" + index);
+            workers.add(worker);
+        }
+        Instant started = Instant.now();
+        workers.forEach(Thread::start);
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+        long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 0, (int) l[l.length - 1])).sorted()
+                .toArray();
+        String errorText = errors.isEmpty() ? "0" : errors.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue().sum()).sorted().reduce((a, b) -> a + ", " + b).get();
+        if (exhausted.get() > 0) {
+            errorText += " (CSR pool exhausted)";
+        }
+        String row = String.format("| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %s |%n",
+                keepAlive ? "kept alive" : "new TLS per request", concurrency, ok.sum() / seconds,
+                percentile(all, 50), percentile(all, 95), percentile(all, 99), ok.sum(), errorText);
+        table.append(row);
+        return row;
+    }
+
+    /** The signer alone: requests published straight to Kafka, certificates per second back through the HSM. */
+    private static String signerOnly(int count) throws Exception {
+        List<byte[]> csrs = csrs(count);
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        List<CsrSubmitted> requests = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = UUID.randomUUID().toString();
+            ids.add(id);
+            requests.add(new CsrSubmitted(id, "bench-" + (i % 32), "", "simpleenroll",
+                    Base64.getEncoder().encodeToString(csrs.get(i)), Instant.now()));
+        }
+        try (KafkaTestClient kafka = new KafkaTestClient();
+                KafkaTestClient.Tail results = kafka.tail(Topics.ISSUANCE_RESULTS)) {
+            Instant start = Instant.now();
+            for (CsrSubmitted request : requests) {
+                kafka.sendAsync(Topics.CSR_REQUESTS, request.requester(), request);
+            }
+            kafka.flush();
+            results.await(IssuanceResult.class, r -> ids.remove(r.requestId()) && ids.isEmpty(),
+                    Duration.ofMinutes(5));
+            double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+            return String.format("Signer alone (Kafka in, HSM signature, Kafka out): %d certificates in %.1f s = "
+                    + "%.0f certificates/s", count, seconds, count / seconds);
+        }
+    }
+
+    private static List<byte[]> csrs(int count) {
+        // A few keys, many subjects: distinct CSRs at a fraction of the cost of a key pair each.
+        KeyPair[] keys = new KeyPair[16];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = TestCsrs.ecP256();
+        }
+        List<byte[]> csrs = new ArrayList<>(count);
+        String run = Long.toString(System.nanoTime(), 36);
+        for (int i = 0; i < count; i++) {
+            csrs.add(Base64Body.encode(TestCsrs.csr("bench-" + run + "-" + i, keys[i % keys.length]))
+                    .getBytes(StandardCharsets.US_ASCII));
+        }
+        return csrs;
+    }
+
+    private static double percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
+        return sorted[Math.max(0, index)] / 1_000_000.0;
+    }
+
+    private static SSLContext trusting(Path pem) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("estuary", CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem))));
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    /** One HTTP/1.1 connection over TLS; enough of HTTP for EST answers with a Content-Length. */
+    private static final class Connection {
+        private final SSLSocket socket;
+        private final OutputStream out;
+        private final InputStream in;
+        private final String host;
+
+        Connection(SSLContext tls, String host, int port) throws IOException {
+            this.host = host;
+            socket = (SSLSocket) tls.getSocketFactory().createSocket(host, port);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(60_000);
+            socket.startHandshake();
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream());
+        }
+
+        int post(String path, String authorization, byte[] body, boolean keepAlive) throws IOException {
+            String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: " + authorization
+                    + "\r\nContent-Type: application/pkcs10\r\nContent-Length: " + body.length + "\r\n"
+                    + (keepAlive ? "" : "Connection: close\r\n") + "\r\n";
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            String status = line();
+            if (status == null) {
+                throw new IOException("connection closed");
+            }
+            int length = 0;
+            String header;
+            while ((header = line()) != null && !header.isEmpty()) {
+                int colon = header.indexOf(':');
+                if (colon > 0 && header.substring(0, colon).equalsIgnoreCase("content-length")) {
+                    length = Integer.parseInt(header.substring(colon + 1).trim());
+                }
+            }
+            in.readNBytes(length);
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1) {
+                if (c == '\n') {
+                    int last = line.length() - 1;
+                    if (last >= 0 && line.charAt(last) == '\r') {
+                        line.setLength(last);
+                    }
+                    return line.toString();
+                }
+                line.append((char) c);
+            }
+            return line.length() == 0 ? null : line.toString();
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+}
