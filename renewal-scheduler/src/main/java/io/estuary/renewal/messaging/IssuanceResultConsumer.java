@@ -9,7 +9,6 @@ import org.jboss.logging.Logger;
 import io.estuary.contracts.Channels;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.renewal.service.RenewalTracker;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /** Tracks every issued certificate; rejections carry no certificate and are not tracked. */
@@ -21,13 +20,14 @@ public class IssuanceResultConsumer {
     RenewalTracker tracker;
 
     @Incoming(Channels.ISSUANCE_RESULTS)
-    @WithTransaction
     public Uni<Void> onResult(IssuanceResult result) {
-        if (result == null || !result.issued() || result.deviceId() == null || result.notBefore() == null
-                || result.notAfter() == null) {
-            if (result == null) {
-                LOG.warn("skipped an issuance event that could not be read");
-            }
+        if (result == null) {
+            LOG.warn("skipped an issuance event that could not be read");
+            return Uni.createFrom().voidItem();
+        }
+        if (!result.issued() || result.deviceId() == null || result.serialNumber() == null
+                || result.notBefore() == null || result.notAfter() == null
+                || !result.notAfter().isAfter(result.notBefore())) {
             return Uni.createFrom().voidItem();
         }
         return tracker.track(result);
