@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
@@ -40,7 +42,8 @@ public class RenewalScanJob {
         this.clock = clock;
     }
 
-    void createSchema(@Observes StartupEvent startup, Pool pool) {
+    /** Before Reactive Messaging starts its consumers (LIBRARY_BEFORE), so no issuance arrives ahead of the table. */
+    void createSchema(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent startup, Pool pool) {
         RenewalSchema.create(pool).await().indefinitely();
     }
 
