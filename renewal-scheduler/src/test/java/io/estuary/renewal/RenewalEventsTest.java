@@ -25,9 +25,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(WebhookReceiver.class)
 class RenewalEventsTest {
     private static KafkaTestClient kafka;
     private static RenewalEventRecorder recorder;
@@ -65,6 +68,8 @@ class RenewalEventsTest {
     RenewalTracker tracker;
     @Inject
     Clock clock;
+    @ConfigProperty(name = "estuary.renewal.webhook.url")
+    String webhookUrl;
 
     @BeforeAll
     static void connect() {
@@ -200,6 +205,23 @@ class RenewalEventsTest {
             String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
             assertEquals(true, metrics.contains("estuary_renewal_devices_tracked{label=\"fast\"} 1.0"), metrics);
             assertEquals(true, metrics.contains("estuary_renewal_devices_overdue{label=\"fast\"} 0.0"));
+        });
+    }
+
+    @Test
+    void theWebhookGetsEveryEventOnceAfterARetry() {
+        String device = "hooked-" + UUID.randomUUID();
+        String serial = serial();
+        Instant now = Instant.now();
+        kafka.send(Topics.ISSUANCE_RESULTS, device, TestIssuances.issued(device, serial, now.minusSeconds(100),
+                now.minusSeconds(1)));
+        // The receiver answers 503 to every first attempt: each event needs exactly one retry.
+        List<String> expected = Stream.of(DUE, OVERDUE, EXPIRED)
+                .map(status -> RenewalStatusChanged.eventIdFor(serial, status) + " 2 1").toList();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<String> received = given().get(webhookUrl.replace("/hook", "/attempts")).then().statusCode(200)
+                    .extract().asString().lines().filter(line -> line.startsWith(serial + ":")).sorted().toList();
+            assertEquals(expected.stream().sorted().toList(), received);
         });
     }
 

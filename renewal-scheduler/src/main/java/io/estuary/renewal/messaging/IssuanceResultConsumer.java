@@ -1,5 +1,7 @@
 package io.estuary.renewal.messaging;
 
+import java.time.Duration;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -30,6 +32,10 @@ public class IssuanceResultConsumer {
                 || !result.notAfter().isAfter(result.notBefore())) {
             return Uni.createFrom().voidItem();
         }
-        return tracker.track(result);
+        // A database outage holds this partition until it is back, rather than failing the channel for good and
+        // silently tracking nothing more. The event is idempotent, so a retry after a lost commit is harmless.
+        return tracker.track(result).onFailure().invoke(failure -> LOG.warnf("tracking %s failed, retrying: %s",
+                result.serialNumber(), failure.toString()))
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).indefinitely();
     }
 }

@@ -25,10 +25,6 @@ public class RenewalTracker {
         this.clock = clock;
     }
 
-    public RenewalPolicy policy() {
-        return policy;
-    }
-
     /** Idempotent: a redelivered issuance changes nothing; an older certificate arriving late never becomes current. */
     public Uni<Void> track(IssuanceResult issued) {
         String label = issued.label() == null ? "" : issued.label();
