@@ -126,14 +126,17 @@ public class CertificateRepository {
 
     /**
      * Current certificates in {@code state} at {@code now} (DUE, OVERDUE or EXPIRED), optionally of one label, a page
-     * of them ordered by the moment they entered it. The states do not overlap: an overdue device is not listed as due.
+     * of them: due ones soonest to become overdue first, overdue ones soonest to expire first, expired ones most
+     * recent first. The states do not overlap: an overdue device is not listed as due. Each order walks an index from
+     * {@code now} outwards, so the first rows it meets are the ones in the state (ordering due ones by renew_at would
+     * first walk past every overdue and expired certificate).
      */
     public Uni<List<TrackedCertificate>> inState(RenewalState state, String label, Instant now, long offset,
             int limit) {
         String condition = switch (state) {
-            case DUE -> "renew_at <= $1 AND overdue_at > $1 AND not_after > $1 ORDER BY renew_at";
-            case OVERDUE -> "overdue_at <= $1 AND not_after > $1 ORDER BY overdue_at";
-            case EXPIRED -> "not_after <= $1 ORDER BY not_after";
+            case DUE -> "overdue_at > $1 AND renew_at <= $1 AND not_after > $1 ORDER BY overdue_at";
+            case OVERDUE -> "not_after > $1 AND overdue_at <= $1 ORDER BY not_after";
+            case EXPIRED -> "not_after <= $1 ORDER BY not_after DESC";
             default -> throw new IllegalArgumentException("not a listable state: " + state);
         };
         String byLabel = label == null ? "" : " AND label = $4";
