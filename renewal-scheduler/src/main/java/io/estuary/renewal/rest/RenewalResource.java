@@ -1,5 +1,6 @@
 package io.estuary.renewal.rest;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -15,26 +16,40 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
-import io.estuary.renewal.repository.DeviceCertificate;
-import io.estuary.renewal.repository.DeviceCertificateRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.estuary.renewal.repository.CertificateRepository;
+import io.estuary.renewal.service.RenewalState;
 import io.smallrye.mutiny.Uni;
 
 @Path("/renewals")
 @Produces(MediaType.APPLICATION_JSON)
 public class RenewalResource {
     private static final int MAX_LIMIT = 1000;
+    /** Deep offsets get slow on a large fleet; beyond this, filter by label instead. */
+    private static final int MAX_PAGE = 10_000;
 
     @Inject
-    DeviceCertificateRepository repository;
+    CertificateRepository repository;
+
+    @Inject
+    Clock clock;
+
+    /** Devices tracked and how many are due, overdue, expired, in total and per label. */
+    @GET
+    @Path("summary")
+    public Uni<FleetSummary> summary() {
+        Instant now = clock.instant();
+        return repository.countsByLabel(now).map(labels -> FleetSummary.of(now, labels));
+    }
 
     /** Devices whose renewal point falls before now + {@code within} (an ISO-8601 duration, e.g. P7D), past ones included. */
     @GET
     @Path("due")
-    @WithSession
-    public Uni<List<DeviceCertificate>> due(@QueryParam("within") @DefaultValue("P0D") String within,
-            @QueryParam("limit") @DefaultValue("100") int limit) {
+    public Uni<List<CertificateView>> due(@QueryParam("within") @DefaultValue("P0D") String within,
+            @QueryParam("limit") @DefaultValue("100") String limitParameter) {
         Duration window;
         try {
             window = Duration.parse(within);
@@ -44,17 +59,75 @@ public class RenewalResource {
         if (window.isNegative()) {
             throw new BadRequestException("'within' must not be negative");
         }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new BadRequestException("'limit' must be between 1 and " + MAX_LIMIT);
-        }
-        return repository.renewalDueBy(Instant.now().plus(window), limit);
+        int limit = intInRange("limit", limitParameter, 1, MAX_LIMIT);
+        Instant now = clock.instant();
+        return repository.renewalDueBy(now.plus(window), limit)
+                .map(list -> list.stream().map(c -> CertificateView.of(c, now)).toList());
     }
 
+    /** Devices whose current certificate is due, overdue or expired now (the states do not overlap), a page at a time. */
+    @GET
+    @Path("devices")
+    public Uni<DevicePage> devices(@QueryParam("state") String stateParameter, @QueryParam("label") String label,
+            @QueryParam("page") @DefaultValue("0") String pageParameter,
+            @QueryParam("size") @DefaultValue("100") String sizeParameter) {
+        RenewalState state = RenewalState.fromParameter(stateParameter);
+        if (state != RenewalState.DUE && state != RenewalState.OVERDUE && state != RenewalState.EXPIRED) {
+            throw new BadRequestException("'state' must be one of due, overdue, expired");
+        }
+        int page = intInRange("page", pageParameter, 0, MAX_PAGE);
+        int size = intInRange("size", sizeParameter, 1, MAX_LIMIT);
+        Instant now = clock.instant();
+        // One row more than asked tells whether another page follows, without counting the fleet.
+        return repository.inState(state, label, now, (long) page * size, size + 1).map(rows -> new DevicePage(state,
+                label, page, size, rows.size() > size,
+                rows.stream().limit(size).map(c -> CertificateView.of(c, now)).toList()));
+    }
+
+    /** The device's current certificate. */
     @GET
     @Path("devices/{deviceId}")
-    @WithSession
-    public Uni<DeviceCertificate> device(@PathParam("deviceId") String deviceId) {
-        return repository.findByDevice(deviceId).onItem().ifNull()
-                .failWith(() -> new NotFoundException("no certificate tracked for device " + deviceId));
+    public Uni<CertificateView> device(@PathParam("deviceId") String deviceId) {
+        Instant now = clock.instant();
+        return repository.current(deviceId).onItem().ifNull()
+                .failWith(() -> new NotFoundException("no certificate tracked for device " + deviceId))
+                .map(c -> CertificateView.of(c, now));
+    }
+
+    /** Every certificate issued to the device, newest first, with what was reported for each. */
+    @GET
+    @Path("devices/{deviceId}/history")
+    public Uni<List<CertificateView>> history(@PathParam("deviceId") String deviceId) {
+        Instant now = clock.instant();
+        return repository.history(deviceId).map(list -> {
+            if (list.isEmpty()) {
+                throw new NotFoundException("no certificate tracked for device " + deviceId);
+            }
+            return list.stream().map(c -> CertificateView.of(c, now)).toList();
+        });
+    }
+
+    /** Parsed here rather than by JAX-RS, which answers a non-number query parameter with 404, not 400. */
+    private static int intInRange(String name, String text, int min, int max) {
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadRequestException("'" + name + "' must be a whole number between " + min + " and " + max);
+    }
+
+    /** The reason goes back as plain text, as the other services do. */
+    @ServerExceptionMapper
+    Response badRequest(BadRequestException e) {
+        return Response.status(400).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
+    }
+
+    @ServerExceptionMapper
+    Response notFound(NotFoundException e) {
+        return Response.status(404).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build();
     }
 }

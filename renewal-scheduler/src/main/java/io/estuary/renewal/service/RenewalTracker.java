@@ -1,45 +1,35 @@
 package io.estuary.renewal.service;
 
-import java.time.Instant;
+import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.estuary.contracts.IssuanceResult;
-import io.estuary.renewal.repository.DeviceCertificate;
-import io.estuary.renewal.repository.DeviceCertificateRepository;
+import io.estuary.renewal.config.RenewalConfig;
+import io.estuary.renewal.repository.CertificateRepository;
+import io.estuary.renewal.repository.TrackedCertificate;
 import io.smallrye.mutiny.Uni;
 
-/** Keeps, per device, the newest certificate issued to it and that certificate's renewal point. */
+/** Turns an issued certificate into a tracked one with its renewal schedule under the label's policy. */
 @ApplicationScoped
 public class RenewalTracker {
-    @Inject
-    DeviceCertificateRepository repository;
-
+    private final CertificateRepository repository;
     private final RenewalPolicy policy;
+    private final Clock clock;
 
     @Inject
-    public RenewalTracker(@ConfigProperty(name = "estuary.renewal.percent-of-lifetime", defaultValue = "80") int percent) {
-        this.policy = new RenewalPolicy(percent);
+    public RenewalTracker(CertificateRepository repository, RenewalConfig config, Clock clock) {
+        this.repository = repository;
+        this.policy = RenewalPolicy.of(config.threshold(), config.labelThresholds(), config.grace());
+        this.clock = clock;
     }
 
-    /** Must run inside a transaction. Older certificates arriving late never replace a newer one. */
+    /** Idempotent: a redelivered issuance changes nothing; an older certificate arriving late never becomes current. */
     public Uni<Void> track(IssuanceResult issued) {
-        return repository.findByDevice(issued.deviceId()).chain(current -> {
-            if (current != null && !issued.notBefore().isAfter(current.notBefore)) {
-                return Uni.createFrom().voidItem();
-            }
-            DeviceCertificate device = current != null ? current : new DeviceCertificate();
-            device.deviceId = issued.deviceId();
-            device.label = issued.label();
-            device.serialNumber = issued.serialNumber();
-            device.notBefore = issued.notBefore();
-            device.notAfter = issued.notAfter();
-            device.renewAt = policy.renewalPoint(issued.notBefore(), issued.notAfter());
-            device.updatedAt = Instant.now();
-            return repository.persist(device).replaceWithVoid();
-        });
+        String label = issued.label() == null ? "" : issued.label();
+        RenewalSchedule schedule = policy.schedule(label, issued.notBefore(), issued.notAfter());
+        return repository.track(new TrackedCertificate(issued.serialNumber(), issued.deviceId(), label, schedule,
+                null, null, null, null, null, null), clock.instant()).replaceWithVoid();
     }
 }

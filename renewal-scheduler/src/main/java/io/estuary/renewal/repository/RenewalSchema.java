@@ -1,0 +1,58 @@
+package io.estuary.renewal.repository;
+
+import java.util.List;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * The renewal table and its indexes, created if missing. Plain SQL rather than ORM schema generation because the
+ * scans rely on partial indexes: each {@code renewal_pending_*} index holds only the certificates still waiting for
+ * one event, so it shrinks as events are published and a scan reads only what it will claim.
+ */
+public final class RenewalSchema {
+    /** Serialises concurrent start-ups of several replicas (CREATE ... IF NOT EXISTS races on the catalog). */
+    private static final long SCHEMA_LOCK = 0x65737475617279L;
+
+    static final List<String> STATEMENTS = List.of("""
+            CREATE TABLE IF NOT EXISTS renewal_certificate (
+              serial_number   text PRIMARY KEY,
+              device_id       text NOT NULL,
+              label           text NOT NULL,
+              not_before      timestamptz NOT NULL,
+              not_after       timestamptz NOT NULL,
+              renew_at        timestamptz NOT NULL,
+              overdue_at      timestamptz NOT NULL,
+              tracked_at      timestamptz NOT NULL,
+              superseded_by   text,
+              superseded_at   timestamptz,
+              due_sent_at     timestamptz,
+              overdue_sent_at timestamptz,
+              expired_sent_at timestamptz)""",
+            "CREATE INDEX IF NOT EXISTS renewal_certificate_device ON renewal_certificate (device_id, not_before DESC)",
+            "CREATE INDEX IF NOT EXISTS renewal_current_by_renew_at ON renewal_certificate (renew_at)"
+                    + " WHERE superseded_at IS NULL",
+            "CREATE INDEX IF NOT EXISTS renewal_current_by_overdue_at ON renewal_certificate (overdue_at)"
+                    + " WHERE superseded_at IS NULL",
+            "CREATE INDEX IF NOT EXISTS renewal_current_by_not_after ON renewal_certificate (not_after)"
+                    + " WHERE superseded_at IS NULL",
+            "CREATE INDEX IF NOT EXISTS renewal_pending_due ON renewal_certificate (renew_at)"
+                    + " WHERE superseded_at IS NULL AND due_sent_at IS NULL",
+            "CREATE INDEX IF NOT EXISTS renewal_pending_overdue ON renewal_certificate (overdue_at)"
+                    + " WHERE superseded_at IS NULL AND overdue_sent_at IS NULL",
+            "CREATE INDEX IF NOT EXISTS renewal_pending_expired ON renewal_certificate (not_after)"
+                    + " WHERE superseded_at IS NULL AND expired_sent_at IS NULL");
+
+    private RenewalSchema() {
+    }
+
+    public static Uni<Void> create(Pool pool) {
+        return pool.withTransaction(connection -> {
+            Uni<?> chain = connection.query("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")").execute();
+            for (String statement : STATEMENTS) {
+                chain = chain.chain(() -> connection.query(statement).execute());
+            }
+            return chain.replaceWithVoid();
+        });
+    }
+}

@@ -1,0 +1,16 @@
+package io.estuary.renewal.repository;
+
+import java.time.Instant;
+
+import io.estuary.renewal.service.RenewalSchedule;
+import io.estuary.renewal.service.RenewalState;
+
+/** One certificate issued to a device, its renewal schedule and which renewal events were published for it. */
+public record TrackedCertificate(String serialNumber, String deviceId, String label, RenewalSchedule schedule,
+        Instant trackedAt, String supersededBy, Instant supersededAt, Instant dueSentAt, Instant overdueSentAt,
+        Instant expiredSentAt) {
+
+    public RenewalState stateAt(Instant now) {
+        return supersededAt != null ? RenewalState.SUPERSEDED : schedule.stateAt(now);
+    }
+}
