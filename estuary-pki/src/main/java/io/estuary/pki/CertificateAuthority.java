@@ -117,6 +117,22 @@ public final class CertificateAuthority {
                     extensionUtils.createSubjectKeyIdentifier(subjectKey));
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     extensionUtils.createAuthorityKeyIdentifier(certificate));
+            if (profile.crlUrl().isPresent()) {
+                builder.addExtension(Extension.cRLDistributionPoints, false, new org.bouncycastle.asn1.x509.CRLDistPoint(
+                        new org.bouncycastle.asn1.x509.DistributionPoint[] { new org.bouncycastle.asn1.x509.DistributionPoint(
+                                new org.bouncycastle.asn1.x509.DistributionPointName(new org.bouncycastle.asn1.x509.GeneralNames(
+                                        uri(profile.crlUrl().get()))), null, null) }));
+            }
+            java.util.List<org.bouncycastle.asn1.x509.AccessDescription> access = new java.util.ArrayList<>();
+            profile.caIssuersUrl().ifPresent(url -> access.add(new org.bouncycastle.asn1.x509.AccessDescription(
+                    org.bouncycastle.asn1.x509.AccessDescription.id_ad_caIssuers, uri(url))));
+            profile.ocspUrl().ifPresent(url -> access.add(new org.bouncycastle.asn1.x509.AccessDescription(
+                    org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp, uri(url))));
+            if (!access.isEmpty()) {
+                builder.addExtension(Extension.authorityInfoAccess, false,
+                        new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
+                                access.toArray(org.bouncycastle.asn1.x509.AccessDescription[]::new)));
+            }
             Extension san = request.requestedExtension(Extension.subjectAlternativeName);
             if (san != null && profile.copySubjectAltName()) {
                 builder.addExtension(Extension.subjectAlternativeName, false, san.getParsedValue());
@@ -126,6 +142,11 @@ public final class CertificateAuthority {
         } catch (CertIOException | CertificateException e) {
             throw new IllegalStateException("cannot assemble certificate", e);
         }
+    }
+
+    private static org.bouncycastle.asn1.x509.GeneralName uri(String url) {
+        return new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier,
+                url);
     }
 
     /** Positive, non-zero, 128 random bits: unpredictable and fits the 20-octet limit of RFC 5280. */

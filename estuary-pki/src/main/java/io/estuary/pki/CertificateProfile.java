@@ -24,10 +24,23 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  * @param commonName         a fixed common name replacing the CSR's subject, if present (ignored if subject is set)
  * @param copySubjectAltName whether the CSR's subjectAltName is copied
  * @param csrAttributes      whether {@code /csrattrs} advertises this profile's expectations (204 otherwise)
+ * @param crlUrl             CRL distribution point put in issued certificates, if configured
+ * @param caIssuersUrl       AIA caIssuers URL put in issued certificates, if configured
+ * @param ocspUrl            AIA OCSP URL put in issued certificates, if configured
+ * @param allowKeyReuse      whether {@code simplereenroll} may renew with the same key (else a new key is required)
  */
 public record CertificateProfile(String name, String caAlias, Duration validity, int minRsaBits, Set<String> curves,
         List<KeyPurposeId> extendedKeyUsages, boolean allowCa, Optional<X500Name> subject, Optional<String> commonName,
-        boolean copySubjectAltName, boolean csrAttributes) {
+        boolean copySubjectAltName, boolean csrAttributes, Optional<String> crlUrl, Optional<String> caIssuersUrl,
+        Optional<String> ocspUrl, boolean allowKeyReuse) {
+
+    /** A profile without CRL/AIA URLs that allows key reuse. */
+    public CertificateProfile(String name, String caAlias, Duration validity, int minRsaBits, Set<String> curves,
+            List<KeyPurposeId> extendedKeyUsages, boolean allowCa, Optional<X500Name> subject,
+            Optional<String> commonName, boolean copySubjectAltName, boolean csrAttributes) {
+        this(name, caAlias, validity, minRsaBits, curves, extendedKeyUsages, allowCa, subject, commonName,
+                copySubjectAltName, csrAttributes, Optional.empty(), Optional.empty(), Optional.empty(), true);
+    }
 
     public static final Set<String> KNOWN_CURVES = Set.of("P-256", "P-384", "P-521");
 

@@ -16,6 +16,18 @@ public final class ReenrollmentPolicy {
     private ReenrollmentPolicy() {
     }
 
+    /**
+     * As {@link #check(CertificationRequest, X509Certificate)}, and refuses a renewal with the same key where the
+     * profile forbids key reuse.
+     */
+    public static void check(CertificationRequest csr, X509Certificate current, CertificateProfile profile) {
+        check(csr, current);
+        if (!profile.allowKeyReuse() && csr.publicKey().equals(current.getPublicKey())) {
+            throw new ReenrollmentRefusedException("profile '" + profile.name()
+                    + "' does not allow renewing with the same key: send a CSR for a new key");
+        }
+    }
+
     /** @throws ReenrollmentRefusedException when the CSR does not describe the certificate being renewed */
     public static void check(CertificationRequest csr, X509Certificate current) {
         JcaX509CertificateHolder holder;

@@ -81,6 +81,35 @@ class ProfilePolicyTest {
     }
 
     @Test
+    void crlAndAiaUrlsAreIssuedWhenConfigured() throws Exception {
+        CertificateProfile withUrls = new CertificateProfile("published", "estuary-ca", Duration.ofDays(30), 2048,
+                Set.of("P-256"), List.of(KeyPurposeId.id_kp_clientAuth), false, Optional.empty(), Optional.empty(),
+                true, true, Optional.of("http://pki.example/ca.crl"), Optional.of("http://pki.example/ca.cer"),
+                Optional.of("http://ocsp.example"), false);
+        CertificateAuthority ca = CertificateAuthorityTest.softwareCa(Duration.ofDays(365));
+        X509Certificate issued = ca.issue(csr(TestCsrs.csr("d", TestCsrs.ecP256())), withUrls, Instant.now())
+                .certificate();
+        var holder = new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(issued);
+        var crl = org.bouncycastle.asn1.x509.CRLDistPoint.fromExtensions(holder.getExtensions());
+        assertTrue(crl.toString().contains("http://pki.example/ca.crl"), crl.toString());
+        var aia = org.bouncycastle.asn1.x509.AuthorityInformationAccess.fromExtensions(holder.getExtensions());
+        assertEquals(2, aia.getAccessDescriptions().length);
+        assertNull(new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(ca.issue(
+                csr(TestCsrs.csr("d", TestCsrs.ecP256())), DEVICE, Instant.now()).certificate())
+                .getExtension(org.bouncycastle.asn1.x509.Extension.authorityInfoAccess), "nothing unless configured");
+
+        // Re-enrollment: same key refused where the profile forbids reuse, a new key accepted.
+        var key = TestCsrs.ecP256();
+        X509Certificate current = ca.issue(csr(TestCsrs.csr("renew-me", key)), withUrls, Instant.now()).certificate();
+        assertThrows(ReenrollmentRefusedException.class,
+                () -> ReenrollmentPolicy.check(csr(TestCsrs.csr("renew-me", key)), current, withUrls));
+        ReenrollmentPolicy.check(csr(TestCsrs.csr("renew-me", key)), current, DEVICE);
+        ReenrollmentPolicy.check(csr(TestCsrs.csr("renew-me", TestCsrs.ecP256())), current, withUrls);
+        assertThrows(ReenrollmentRefusedException.class,
+                () -> ReenrollmentPolicy.check(csr(TestCsrs.csr("someone-else", key)), current, DEVICE));
+    }
+
+    @Test
     void csrAttributesDescribeTheProfile() throws Exception {
         CsrAttrs attrs = CsrAttrs.getInstance(CsrAttributes.forProfile(DEVICE).orElseThrow());
         var items = List.of(attrs.getAttrOrOIDs());

@@ -54,5 +54,18 @@ public interface IssuanceConfig {
 
         @WithDefault("true")
         boolean csrAttributes();
+
+        /** CRL distribution point URL for issued certificates. */
+        Optional<String> crlUrl();
+
+        /** AIA caIssuers URL for issued certificates. */
+        Optional<String> caIssuersUrl();
+
+        /** AIA OCSP URL for issued certificates. */
+        Optional<String> ocspUrl();
+
+        /** Whether simplereenroll may keep the same key. */
+        @WithDefault("true")
+        boolean allowKeyReuse();
     }
 }
