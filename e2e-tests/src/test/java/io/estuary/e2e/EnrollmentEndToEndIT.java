@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -25,8 +24,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.pki.Base64Body;
 import io.estuary.pki.CertsOnly;
+import io.estuary.testkit.TestTls;
 
 /**
  * The whole path on real parts: the four packaged services as separate processes, started by the same script a user
@@ -53,24 +51,20 @@ class EnrollmentEndToEndIT {
 
     @BeforeAll
     static void startServices() throws Exception {
-        String stateDir = System.getenv("ESTUARY_STATE");
-        if (stateDir == null) {
-            fail("run the end-to-end tests through the test command: deploy/estuary test");
-        }
-        state = Path.of(stateDir);
-        root = Path.of(System.getenv().getOrDefault("ESTUARY_ROOT", Path.of("..").toAbsolutePath().toString()));
-        run(List.of(root.resolve("deploy/estuary").toString(), "services-up"), Map.of(), true);
+        state = LocalStack.state();
+        root = LocalStack.root();
+        LocalStack.script("services-up");
         work = Files.createTempDirectory("estuary-e2e");
         password = Files.readString(state.resolve("secrets/demo-password")).strip();
-        estBase = "https://localhost:" + env("ESTUARY_EST_PORT") + "/.well-known/est";
-        https = HttpClient.newBuilder().sslContext(trusting(state.resolve("pki/tls-trust-anchor.pem")))
+        estBase = "https://localhost:" + LocalStack.env("ESTUARY_EST_PORT") + "/.well-known/est";
+        https = HttpClient.newBuilder().sslContext(TestTls.trusting(state.resolve("pki/tls-trust-anchor.pem")))
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     @AfterAll
     static void stopServices() throws Exception {
         if (root != null) {
-            run(List.of(root.resolve("deploy/estuary").toString(), "services-down"), Map.of(), true);
+            LocalStack.script("services-down");
         }
     }
 
@@ -111,13 +105,13 @@ class EnrollmentEndToEndIT {
         assertTokenHoldsPrivateKeyOf(ca);
 
         String serial = certificate.getSerialNumber().toString(16);
-        JsonNode audit = awaitJson("http://127.0.0.1:" + env("ESTUARY_AUDIT_PORT") + "/issuances?device=" + device,
+        JsonNode audit = awaitJson("http://127.0.0.1:" + LocalStack.env("ESTUARY_AUDIT_PORT") + "/issuances?device=" + device,
                 node -> node.size() == 1);
         assertEquals(serial, audit.get(0).get("serialNumber").asText());
         assertEquals("ISSUED", audit.get(0).get("outcome").asText());
         assertEquals("estuary-demo", audit.get(0).get("requester").asText());
         JsonNode renewal = awaitJson(
-                "http://127.0.0.1:" + env("ESTUARY_RENEWAL_PORT") + "/renewals/devices/" + device,
+                "http://127.0.0.1:" + LocalStack.env("ESTUARY_RENEWAL_PORT") + "/renewals/devices/" + device,
                 node -> node.has("serialNumber"));
         assertEquals(serial, renewal.get("serialNumber").asText());
         Instant notBefore = certificate.getNotBefore().toInstant();
@@ -166,7 +160,7 @@ class EnrollmentEndToEndIT {
                 listeners.add(line.trim().split("\\s+")[3].replace("[::ffff:", "").replace("]", ""));
             }
         }
-        assertEquals(List.of("127.0.0.1:" + env("ESTUARY_SIGNER_MANAGEMENT_PORT")), listeners);
+        assertEquals(List.of("127.0.0.1:" + LocalStack.env("ESTUARY_SIGNER_MANAGEMENT_PORT")), listeners);
     }
 
     /**
@@ -184,7 +178,7 @@ class EnrollmentEndToEndIT {
                 new ByteArrayInputStream(Files.readAllBytes(state.resolve("pki/tls-trust-anchor.pem"))));
         var trust = org.bouncycastle.est.jcajce.JcaJceUtils.getCertPathTrustManager(
                 java.util.Set.of(new java.security.cert.TrustAnchor(trustAnchor, null)), null);
-        String authority = "localhost:" + env("ESTUARY_EST_PORT");
+        String authority = "localhost:" + LocalStack.env("ESTUARY_EST_PORT");
         org.bouncycastle.est.ESTService est = new org.bouncycastle.est.jcajce.JsseESTServiceBuilder(authority, trust)
                 .build();
 
@@ -246,7 +240,7 @@ class EnrollmentEndToEndIT {
     @Test
     void theIotEdgeStyleCurlScriptEnrollsAnEdgeCa() throws Exception {
         String output = new String(run(List.of(root.resolve("deploy/est-client-iot-edge.sh").toString(),
-                "https://localhost:" + env("ESTUARY_EST_PORT") + "/.well-known/est/edge-ca",
+                "https://localhost:" + LocalStack.env("ESTUARY_EST_PORT") + "/.well-known/est/edge-ca",
                 state.resolve("pki/tls-trust-anchor.pem").toString(), "estuary-demo:" + password,
                 "aziot-edge CA e2e-" + System.currentTimeMillis(), "edge-ca"), Map.of(), false),
                 StandardCharsets.UTF_8);
@@ -325,26 +319,6 @@ class EnrollmentEndToEndIT {
 
     private static String basic(String user, String secret) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String env(String name) {
-        String value = System.getenv(name);
-        if (value == null) {
-            throw new IllegalStateException(name + " is not set; run through deploy/estuary test");
-        }
-        return value;
-    }
-
-    private static SSLContext trusting(Path pem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("estuary", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem))));
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 
     /** Runs a command; returns its standard output, fails with its output on a non-zero exit. */

@@ -48,13 +48,9 @@ class SignerResilienceIT {
 
     @BeforeAll
     static void startServices() throws Exception {
-        String stateDir = System.getenv("ESTUARY_STATE");
-        if (stateDir == null) {
-            fail("run the end-to-end tests through the test command: deploy/estuary test");
-        }
-        state = Path.of(stateDir);
-        root = Path.of(System.getenv().getOrDefault("ESTUARY_ROOT", Path.of("..").toAbsolutePath().toString()));
-        script("services-up");
+        state = LocalStack.state();
+        root = LocalStack.root();
+        LocalStack.script("services-up");
         kafka = new KafkaTestClient();
         ca = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(state.resolve("pki/ca.pem"))));
@@ -66,7 +62,7 @@ class SignerResilienceIT {
             kafka.close();
         }
         if (root != null) {
-            script("services-down");
+            LocalStack.script("services-down");
         }
     }
 
@@ -82,7 +78,7 @@ class SignerResilienceIT {
             long pid = Long.parseLong(Files.readString(state.resolve("run/ca-signer.pid")).strip());
             run(List.of("kill", "-9", Long.toString(pid)));
             ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
-            script("services-up"); // restarts what is not running: the signer
+            LocalStack.script("services-up"); // restarts what is not running: the signer
             results.awaitDistinct(requests, count, Duration.ofSeconds(120));
             assertOneCertificatePerRequest(requests, results);
         }
@@ -94,7 +90,7 @@ class SignerResilienceIT {
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-jar",
                 root.resolve("ca-signer/target/quarkus-app/quarkus-run.jar").toString())
                 .redirectErrorStream(true).redirectOutput(secondLog.toFile());
-        int port = Integer.parseInt(System.getenv("ESTUARY_SIGNER_MANAGEMENT_PORT")) + 50;
+        int port = Integer.parseInt(LocalStack.env("ESTUARY_SIGNER_MANAGEMENT_PORT")) + 50;
         builder.environment().put("ESTUARY_SIGNER_MANAGEMENT_PORT", Integer.toString(port));
         builder.environment().put("SOFTHSM2_CONF", state.resolve("hsm/softhsm2.conf").toString());
         builder.environment().put("ESTUARY_HSM_PIN_FILE", state.resolve("secrets/hsm-pin").toString());
@@ -180,10 +176,6 @@ class SignerResilienceIT {
             Thread.sleep(500);
         }
         fail("the second signer was not ready in 120 s");
-    }
-
-    private static void script(String command) throws Exception {
-        run(List.of(root.resolve("deploy/estuary").toString(), command));
     }
 
     private static void run(List<String> command) throws Exception {

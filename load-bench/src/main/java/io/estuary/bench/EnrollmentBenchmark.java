@@ -1,7 +1,6 @@
 package io.estuary.bench;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +25,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
@@ -36,6 +32,7 @@ import io.estuary.contracts.Topics;
 import io.estuary.pki.Base64Body;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestCsrs;
+import io.estuary.testkit.TestTls;
 
 /**
  * Enrolls through the real HTTPS frontend with pre-generated, distinct CSRs (a repeated CSR would be answered from the
@@ -76,7 +73,7 @@ public final class EnrollmentBenchmark {
         int[] levels = Arrays.stream(options.getOrDefault("concurrency", "1,8,32,128").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         Path out = Path.of(options.getOrDefault("out", "bench-results.md"));
-        EnrollmentBenchmark bench = new EnrollmentBenchmark(host, port, trusting(Path.of(options.get("trust"))),
+        EnrollmentBenchmark bench = new EnrollmentBenchmark(host, port, TestTls.trusting(Path.of(options.get("trust"))),
                 "Basic " + Base64.getEncoder().encodeToString((options.getOrDefault("user", "estuary-demo") + ":"
                         + options.getOrDefault("password", System.getenv("ESTUARY_DEMO_PASSWORD")))
                         .getBytes(StandardCharsets.UTF_8)));
@@ -226,18 +223,6 @@ public final class EnrollmentBenchmark {
         }
         int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
         return sorted[Math.max(0, index)] / 1_000_000.0;
-    }
-
-    private static SSLContext trusting(Path pem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("estuary", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem))));
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 
     /** One HTTP/1.1 connection over TLS; enough of HTTP for EST answers with a Content-Length. */
