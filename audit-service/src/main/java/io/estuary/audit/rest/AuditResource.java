@@ -11,9 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.estuary.audit.config.AuditConfig;
 import io.estuary.audit.repository.AuditRecord;
@@ -42,8 +40,6 @@ public class AuditResource {
     ChainVerificationService verification;
     @Inject
     AuditConfig config;
-    @Inject
-    ObjectMapper json;
 
     /** One page of records; {@code next} is the {@code after} value of the following page, null on the last. */
     public record AuditPage(List<AuditRecordView> records, Long next) {
@@ -65,11 +61,12 @@ public class AuditResource {
 
     @GET
     @Path("/export.jsonl")
-    @Produces("application/jsonl")
-    public Multi<String> exportJsonLines(@RestQuery String device, @RestQuery String serial, @RestQuery String label,
+    @Produces("application/x-ndjson")
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<AuditRecordView> exportJsonLines(@RestQuery String device, @RestQuery String serial, @RestQuery String label,
             @RestQuery String outcome, @RestQuery String request, @RestQuery String from, @RestQuery String to) {
         AuditQuery query = AuditQuery.parse(device, serial, label, outcome, request, from, to);
-        return matching(query).map(this::jsonLine);
+        return matching(query);
     }
 
     @GET
@@ -104,13 +101,5 @@ public class AuditResource {
                 .until(List::isEmpty)
                 .onItem().<AuditRecord>disjoint()
                 .map(AuditRecordView::of);
-    }
-
-    private String jsonLine(AuditRecordView view) {
-        try {
-            return json.writeValueAsString(view) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an audit record is always writable as JSON", e);
-        }
     }
 }

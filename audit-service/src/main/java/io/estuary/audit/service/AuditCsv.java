@@ -23,15 +23,17 @@ public final class AuditCsv {
     }
 
     public static String row(AuditRecordView r) {
+        // Null as an empty field: Jackson would leave a null out and shift the columns after it.
         return line(new String[] { String.valueOf(r.sequence()), r.eventId(), r.outcome().name(),
-                text(r.occurredAt()), r.deviceId(), r.serialNumber(), r.label(), r.requester(), r.requestId(),
-                r.reason(), r.payload(), r.sourceTopic(), String.valueOf(r.sourcePartition()),
+                text(r.occurredAt()), text(r.deviceId()), text(r.serialNumber()), text(r.label()),
+                text(r.requester()), text(r.requestId()), text(r.reason()), r.payload(), r.sourceTopic(),
+                String.valueOf(r.sourcePartition()),
                 String.valueOf(r.sourceOffset()), text(r.sourceTimestamp()), r.previousHash(), r.hash(),
                 text(r.recordedAt()) });
     }
 
     private static String text(Object value) {
-        return Objects.toString(value, null);
+        return Objects.toString(value, "");
     }
 
     private static String line(String[] fields) {
