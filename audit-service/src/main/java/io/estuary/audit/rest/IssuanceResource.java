@@ -3,35 +3,53 @@ package io.estuary.audit.rest;
 import java.util.List;
 
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import io.estuary.audit.repository.IssuanceRecord;
-import io.estuary.audit.repository.IssuanceRecordRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.estuary.audit.repository.AuditRecord;
+import io.estuary.audit.repository.AuditRecordRepository;
+import io.estuary.audit.service.InvalidQueryException;
+import io.estuary.contracts.IssuanceResult;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
+/** The signer's decisions (issued or rejected) for a device or a request, as the signer published them. */
 @Path("/issuances")
 @Produces(MediaType.APPLICATION_JSON)
 public class IssuanceResource {
     @Inject
-    IssuanceRecordRepository repository;
+    AuditRecordRepository records;
+    @Inject
+    ObjectMapper json;
 
     /** Every decision recorded for a device, oldest first; or the one decision for a request id. */
     @GET
-    @WithSession
-    public Uni<List<IssuanceRecord>> find(@QueryParam("device") String deviceId,
-            @QueryParam("request") String requestId) {
-        if (deviceId != null && !deviceId.isBlank()) {
-            return repository.findByDevice(deviceId);
+    public Uni<List<IssuanceResult>> find(@RestQuery String device, @RestQuery String request) {
+        if (device != null && !device.isBlank()) {
+            return Panache.withSession(() -> records.issuanceResultsForDevice(device)).map(this::events);
         }
-        if (requestId != null && !requestId.isBlank()) {
-            return repository.findByRequestId(requestId).map(r -> r == null ? List.of() : List.of(r));
+        if (request != null && !request.isBlank()) {
+            return Panache.withSession(() -> records.issuanceResultsForRequest(request)).map(this::events);
         }
-        throw new BadRequestException("query parameter 'device' or 'request' is required");
+        throw new InvalidQueryException("query parameter 'device' or 'request' is required");
+    }
+
+    private List<IssuanceResult> events(List<AuditRecord> found) {
+        return found.stream().map(this::event).toList();
+    }
+
+    private IssuanceResult event(AuditRecord record) {
+        try {
+            return json.readValue(record.payload, IssuanceResult.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("record " + record.sequence + " holds an unreadable issuance result", e);
+        }
     }
 }

@@ -1,0 +1,54 @@
+package io.estuary.audit.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** The audit service's own settings ({@code estuary.audit.*}). */
+@ConfigMapping(prefix = "estuary.audit")
+public interface AuditConfig {
+
+    Consumer consumer();
+
+    Query query();
+
+    interface Consumer {
+        /** Off for the replay and verify commands, which must not consume live. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Consumer group whose committed offsets say how far the store is. */
+        @WithDefault("audit-service")
+        String groupId();
+
+        /**
+         * How long after its timestamp an event is chained. Events are chained in timestamp order; an event that
+         * reaches the broker later than this after its timestamp is still recorded, but out of that order (and a
+         * replay would place it elsewhere). It bounds producer delay plus clock skew between producers and this
+         * service.
+         */
+        @WithDefault("PT10S")
+        Duration settle();
+
+        /** How long one poll waits for new events. */
+        @WithDefault("PT0.5S")
+        Duration pollTimeout();
+
+        /** Pause before reconnecting after a broker or database failure. */
+        @WithDefault("PT5S")
+        Duration retryBackoff();
+
+        /** Most records chained in one database transaction. */
+        @WithDefault("500")
+        int appendBatchSize();
+    }
+
+    interface Query {
+        @WithDefault("100")
+        int defaultLimit();
+
+        @WithDefault("1000")
+        int maxLimit();
+    }
+}

@@ -1,0 +1,102 @@
+package io.estuary.audit.messaging;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import io.estuary.audit.service.AuditEntry;
+import io.estuary.audit.service.AuditOutcome;
+import io.estuary.audit.service.CanonicalJson;
+import io.estuary.audit.service.SourcePosition;
+import io.estuary.contracts.AuthenticationFailed;
+import io.estuary.contracts.CsrSubmitted;
+import io.estuary.contracts.IssuanceResult;
+import io.estuary.contracts.RenewalStatusChanged;
+import io.estuary.contracts.Topics;
+
+/**
+ * Turns a Kafka record of any audited topic into an {@link AuditEntry}. The event id is derived from the event, never
+ * from where it was read, so a redelivered or re-published event is recognised as the same event.
+ */
+public final class AuditEventReader {
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    public AuditEntry read(SourcePosition source, String value) throws MalformedEventException {
+        if (value == null || value.isBlank()) {
+            throw new MalformedEventException("empty value");
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(value);
+        } catch (IOException e) {
+            throw new MalformedEventException("not JSON");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new MalformedEventException("not a JSON object");
+        }
+        String payload = CanonicalJson.write(tree);
+        return switch (source.topic()) {
+            case Topics.CSR_REQUESTS -> csrSubmitted(parse(tree, CsrSubmitted.class), payload, source);
+            case Topics.ISSUANCE_RESULTS -> issuanceResult(parse(tree, IssuanceResult.class), payload, source);
+            case Topics.AUTH_FAILURES -> authenticationFailed(parse(tree, AuthenticationFailed.class), payload, source);
+            case Topics.RENEWAL_EVENTS -> renewalStatusChanged(parse(tree, RenewalStatusChanged.class), payload, source);
+            default -> throw new MalformedEventException("not an audited topic: " + source.topic());
+        };
+    }
+
+    private static AuditEntry csrSubmitted(CsrSubmitted event, String payload, SourcePosition source)
+            throws MalformedEventException {
+        require(event.requestId(), "requestId");
+        require(event.submittedAt(), "submittedAt");
+        return new AuditEntry("request:" + event.requestId(), AuditOutcome.REQUESTED, event.submittedAt(), null, null,
+                event.label(), event.requester(), event.requestId(), null, payload, source);
+    }
+
+    private static AuditEntry issuanceResult(IssuanceResult event, String payload, SourcePosition source)
+            throws MalformedEventException {
+        require(event.requestId(), "requestId");
+        require(event.outcome(), "outcome");
+        require(event.decidedAt(), "decidedAt");
+        AuditOutcome outcome = event.issued() ? AuditOutcome.ISSUED : AuditOutcome.REJECTED;
+        return new AuditEntry("result:" + event.requestId(), outcome, event.decidedAt(), event.deviceId(),
+                event.serialNumber(), event.label(), event.requester(), event.requestId(), event.reason(), payload,
+                source);
+    }
+
+    private static AuditEntry authenticationFailed(AuthenticationFailed event, String payload, SourcePosition source)
+            throws MalformedEventException {
+        require(event.eventId(), "eventId");
+        require(event.at(), "at");
+        return new AuditEntry("auth-failure:" + event.eventId(), AuditOutcome.AUTHENTICATION_FAILED, event.at(), null,
+                null, event.label(), event.identity(), null, event.reason(), payload, source);
+    }
+
+    private static AuditEntry renewalStatusChanged(RenewalStatusChanged event, String payload, SourcePosition source)
+            throws MalformedEventException {
+        require(event.eventId(), "eventId");
+        require(event.status(), "status");
+        require(event.at(), "at");
+        AuditOutcome outcome = AuditOutcome.valueOf("RENEWAL_" + event.status().name());
+        return new AuditEntry("renewal:" + event.eventId(), outcome, event.at(), event.deviceId(),
+                event.serialNumber(), event.label(), null, null, null, payload, source);
+    }
+
+    private static <T> T parse(JsonNode tree, Class<T> type) throws MalformedEventException {
+        try {
+            return JSON.treeToValue(tree, type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new MalformedEventException("not a readable " + type.getSimpleName());
+        }
+    }
+
+    private static void require(Object field, String name) throws MalformedEventException {
+        if (field == null || field instanceof String s && s.isBlank()) {
+            throw new MalformedEventException("field '" + name + "' is missing");
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.estuary.audit.service;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.estuary.audit.config.AuditConfig;
+import io.estuary.audit.repository.AuditRecord;
+import io.estuary.audit.repository.AuditRecordRepository;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Appends entries to the hash chain, in the order given, in one transaction under the chain lock. An entry whose
+ * event id is already recorded is skipped: a redelivery or a replay over a filled store never doubles a row.
+ */
+@ApplicationScoped
+public class AuditChainAppender {
+    private static final Logger LOG = Logger.getLogger(AuditChainAppender.class);
+
+    @Inject
+    AuditRecordRepository records;
+    @Inject
+    MeterRegistry meters;
+    @Inject
+    AuditConfig config;
+
+    final Clock clock = Clock.systemUTC();
+
+    /**
+     * Appends from a thread that may block (not an event loop), in transactions of at most
+     * {@code estuary.audit.consumer.append-batch-size} entries; returns how many were new.
+     */
+    public int appendBlocking(List<AuditEntry> entries) {
+        int batch = config.consumer().appendBatchSize();
+        int appended = 0;
+        for (int from = 0; from < entries.size(); from += batch) {
+            List<AuditEntry> part = entries.subList(from, Math.min(entries.size(), from + batch));
+            appended += Blocking.await(() -> append(part));
+        }
+        return appended;
+    }
+
+    /** Returns how many entries were new and chained. */
+    public Uni<Integer> append(List<AuditEntry> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<String> eventIds = entries.stream().map(AuditEntry::eventId).toList();
+        return Panache.withTransaction(() -> records.lockChainForAppend()
+                .chain(records::head)
+                .chain(head -> records.existingEventIds(eventIds).chain(existing -> {
+                    List<AuditRecord> chained = chain(head, entries, existing);
+                    return records.persist(chained).replaceWith(chained.size());
+                })));
+    }
+
+    private List<AuditRecord> chain(AuditRecord head, List<AuditEntry> entries, Set<String> alreadyRecorded) {
+        long sequence = head == null ? 0 : head.sequence;
+        String previousHash = head == null ? HashChain.GENESIS_HASH : head.hash;
+        SourcePosition last = head == null ? null : head.source();
+        Set<String> seen = new HashSet<>(alreadyRecorded);
+        List<AuditRecord> chained = new ArrayList<>();
+        for (AuditEntry entry : entries) {
+            if (!seen.add(entry.eventId())) {
+                meters.counter("estuary.audit.events.duplicate").increment();
+                LOG.debugf("event %s at %s is already recorded", entry.eventId(), entry.source());
+                continue;
+            }
+            if (last != null && entry.source().compareTo(last) < 0) {
+                // Recorded all the same (nothing is lost), but a replay will chain it at its timestamp's place.
+                meters.counter("estuary.audit.events.late").increment();
+                LOG.warnf("event %s at %s arrived after later events were chained; raise estuary.audit.consumer.settle",
+                        entry.eventId(), entry.source());
+            }
+            ChainedEntry link = HashChain.link(++sequence, entry, previousHash);
+            chained.add(AuditRecord.of(link, clock.instant()));
+            previousHash = link.hash();
+            last = entry.source();
+        }
+        meters.counter("estuary.audit.events.recorded").increment(chained.size());
+        return chained;
+    }
+}

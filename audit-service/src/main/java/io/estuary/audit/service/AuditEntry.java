@@ -1,0 +1,27 @@
+package io.estuary.audit.service;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * One audited event before it is chained: the columns an auditor queries by, the event itself as canonical JSON, and
+ * where it was read.
+ *
+ * @param eventId   deterministic id: {@code request:<requestId>}, {@code result:<requestId>},
+ *                  {@code auth-failure:<eventId>}, {@code renewal:<eventId>}; a redelivery has the same id
+ * @param outcome   what happened
+ * @param occurredAt when the emitting service says it happened (microseconds: what PostgreSQL keeps)
+ * @param payload   the event as canonical JSON (sorted keys)
+ */
+public record AuditEntry(String eventId, AuditOutcome outcome, Instant occurredAt, String deviceId,
+        String serialNumber, String label, String requester, String requestId, String reason, String payload,
+        SourcePosition source) {
+
+    public AuditEntry {
+        if (eventId == null || outcome == null || occurredAt == null || payload == null || source == null) {
+            throw new IllegalArgumentException("an audit entry needs an event id, outcome, time, payload and source");
+        }
+        // Hashes are recomputed from what the database returns; it keeps microseconds.
+        occurredAt = occurredAt.truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,16 @@
+package io.estuary.audit.service;
+
+/** What an audited event says happened; one value per event type and result. */
+public enum AuditOutcome {
+    /** The frontend accepted an enrollment request and handed it to the signer. */
+    REQUESTED,
+    /** The signer issued a certificate. */
+    ISSUED,
+    /** The signer rejected a request, with a reason. */
+    REJECTED,
+    /** A client failed to authenticate. */
+    AUTHENTICATION_FAILED,
+    RENEWAL_DUE,
+    RENEWAL_OVERDUE,
+    RENEWAL_EXPIRED
+}

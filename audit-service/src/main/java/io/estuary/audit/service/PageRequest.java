@@ -1,0 +1,26 @@
+package io.estuary.audit.service;
+
+/**
+ * Keyset pagination over the chain: records after sequence number {@code after}, at most {@code limit}. Stable while
+ * the chain grows, unlike page numbers.
+ */
+public record PageRequest(long after, int limit) {
+
+    public static PageRequest parse(String after, String limit, int defaultLimit, int maxLimit) {
+        long afterSequence = after == null || after.isBlank() ? 0 : number("after", after, 0, Long.MAX_VALUE);
+        int size = limit == null || limit.isBlank() ? defaultLimit : (int) number("limit", limit, 1, maxLimit);
+        return new PageRequest(afterSequence, size);
+    }
+
+    private static long number(String name, String value, long min, long max) {
+        try {
+            long number = Long.parseLong(value.trim());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidQueryException("'" + name + "' must be a whole number from " + min + " to " + max);
+    }
+}

@@ -1,0 +1,214 @@
+package io.estuary.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.estuary.audit.messaging.AuditReplay;
+import io.estuary.audit.messaging.AuditStreamConsumer;
+import io.estuary.audit.repository.AuditRecordRepository;
+import io.estuary.audit.service.Blocking;
+import io.estuary.contracts.AuthenticationFailed;
+import io.estuary.contracts.CsrSubmitted;
+import io.estuary.contracts.IssuanceResult;
+import io.estuary.contracts.RenewalStatusChanged;
+import io.estuary.contracts.Topics;
+import io.estuary.testkit.KafkaBrokerResource;
+import io.estuary.testkit.KafkaTestClient;
+import io.estuary.testkit.TestIssuances;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** The audit trail on the real broker and PostgreSQL: counts, tamper detection, replay, restart. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+class AuditTrailTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static KafkaTestClient kafka;
+
+    @Inject
+    AuditStreamConsumer consumer;
+    @Inject
+    AuditReplay replay;
+    @Inject
+    AuditRecordRepository records;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
+
+    @Test
+    void nIssuancesGiveNRecordsInQueriesAndExports() {
+        String device = "n-device-" + System.nanoTime();
+        int n = 25;
+        for (int i = 0; i < n; i++) {
+            kafka.send(Topics.ISSUANCE_RESULTS, device, issued(device, "a" + i));
+        }
+        awaitRecords(device, n);
+        given().queryParam("device", device).get("/issuances").then().statusCode(200).body("$", hasSize(n));
+        given().queryParam("device", device).queryParam("limit", 10).get("/audit/records").then().statusCode(200)
+                .body("records", hasSize(10)).body("next", equalTo(
+                        given().queryParam("device", device).get("/audit/records").jsonPath().getInt(
+                                "records[9].sequence")));
+        String jsonLines = given().queryParam("device", device).get("/audit/export.jsonl").then().statusCode(200)
+                .extract().asString();
+        List<String> lines = jsonLines.lines().toList();
+        assertEquals(n, lines.size());
+        assertEquals("ISSUED", JsonPath.from(lines.get(0)).getString("outcome"));
+        assertEquals(device, JsonPath.from(lines.get(0)).getString("payload.deviceId"));
+        String csv = given().queryParam("device", device).get("/audit/export.csv").then().statusCode(200)
+                .extract().asString();
+        List<String> rows = csv.lines().toList();
+        assertEquals(n + 1, rows.size());
+        assertTrue(rows.get(0).startsWith("sequence,eventId,outcome"), rows.get(0));
+        assertTrue(rows.get(1).contains(",ISSUED,"), rows.get(1));
+    }
+
+    @Test
+    void aRowEditedInTheDatabaseIsFoundByVerifyAtThatRow() {
+        String device = "tamper-device-" + System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            kafka.send(Topics.ISSUANCE_RESULTS, device, issued(device, "b" + i));
+        }
+        awaitRecords(device, 3);
+        long edited = given().queryParam("device", device).get("/audit/records").jsonPath()
+                .getLong("records[1].sequence");
+        given().get("/audit/verify").then().statusCode(200).body("valid", equalTo(true));
+        sql("update audit_record set serialNumber = 'ffff' where sequence = " + edited);
+        try {
+            given().get("/audit/verify").then().statusCode(409).body("valid", equalTo(false))
+                    .body("brokenAtSequence", equalTo((int) edited))
+                    .body("problem", containsString("does not match its hash"));
+        } finally {
+            sql("update audit_record set serialNumber = 'b1' where sequence = " + edited);
+        }
+        given().get("/audit/verify").then().statusCode(200);
+    }
+
+    @Test
+    void replayIntoAnEmptyStoreGivesTheSameChainHead() {
+        String device = "replay-device-" + System.nanoTime();
+        Instant now = Instant.now();
+        CsrSubmitted request = new CsrSubmitted(UUID.randomUUID().toString(), "replay-requester", "", "simpleenroll",
+                "MIIB", now);
+        kafka.send(Topics.CSR_REQUESTS, "replay-requester", request);
+        kafka.send(Topics.ISSUANCE_RESULTS, "replay-requester", issued(device, "c1"));
+        kafka.send(Topics.AUTH_FAILURES, "127.0.0.1", new AuthenticationFailed(UUID.randomUUID().toString(),
+                "mallory", "127.0.0.1", "", "basic", "wrong password", now));
+        kafka.send(Topics.RENEWAL_EVENTS, device, new RenewalStatusChanged(
+                RenewalStatusChanged.eventIdFor("c1", RenewalStatusChanged.Status.DUE), device, "", "c1",
+                RenewalStatusChanged.Status.DUE, now, now.plus(Duration.ofDays(1)), now));
+        kafka.send(Topics.RENEWAL_EVENTS, device, "{\"eventId\": 42"); // malformed: skipped, live and in replay
+        Instant sent = Instant.now();
+        await().atMost(WAIT).until(() -> consumer.lastCycle() != null
+                && consumer.lastCycle().isAfter(sent.plus(Duration.ofSeconds(3))));
+        given().queryParam("request", request.requestId()).get("/audit/records").then()
+                .body("records[0].outcome", equalTo("REQUESTED"));
+        given().queryParam("outcome", "renewal_due").queryParam("device", device).get("/audit/records").then()
+                .body("records", hasSize(1));
+
+        consumer.stop();
+        try {
+            JsonPath live = given().get("/audit/verify").then().statusCode(200).extract().jsonPath();
+            Blocking.await(() -> Panache.withTransaction(records::deleteAll));
+            long written = replay.replayIntoEmptyStore();
+            JsonPath replayed = given().get("/audit/verify").then().statusCode(200).extract().jsonPath();
+            assertEquals(live.getLong("headSequence"), written);
+            assertEquals(live.getLong("headSequence"), replayed.getLong("headSequence"));
+            assertEquals(live.getString("headHash"), replayed.getString("headHash"));
+        } finally {
+            consumer.start();
+        }
+    }
+
+    @Test
+    void stoppingTheConsumerDuringAStreamLosesAndDuplicatesNothing() throws Exception {
+        String device = "restart-device-" + System.nanoTime();
+        int m = 60;
+        List<IssuanceResult> events = new ArrayList<>();
+        for (int i = 0; i < m; i++) {
+            events.add(issued(device, "d" + i));
+        }
+        Thread producer = new Thread(() -> events.forEach(e -> {
+            kafka.send(Topics.ISSUANCE_RESULTS, device + e.serialNumber(), e);
+            sleep(20);
+        }));
+        producer.start();
+        sleep(400);
+        consumer.stop();
+        sleep(1500);
+        consumer.start();
+        producer.join();
+        events.subList(0, 10).forEach(e -> kafka.send(Topics.ISSUANCE_RESULTS, "again", e)); // redeliveries
+        awaitRecords(device, m);
+        sleep(3000); // a redelivery chained late would show up now
+        List<String> eventIds = given().queryParam("device", device).queryParam("limit", 1000).get("/audit/records")
+                .jsonPath().getList("records.eventId");
+        assertEquals(m, eventIds.size());
+        assertEquals(m, new HashSet<>(eventIds).size());
+        given().get("/audit/verify").then().statusCode(200).body("valid", equalTo(true));
+    }
+
+    @Test
+    void badInputIs400WithAReason() {
+        given().queryParam("from", "yesterday").get("/audit/records").then().statusCode(400)
+                .body(containsString("'from' must be an ISO-8601 instant"));
+        given().queryParam("outcome", "MAYBE").get("/audit/records").then().statusCode(400)
+                .body(containsString("'outcome' must be one of"));
+        given().queryParam("limit", "0").get("/audit/records").then().statusCode(400)
+                .body(containsString("'limit' must be a whole number"));
+        given().queryParam("after", "x").get("/audit/records").then().statusCode(400);
+        given().queryParam("from", "2026-02-01T00:00:00Z").queryParam("to", "2026-01-01T00:00:00Z")
+                .get("/audit/export.csv").then().statusCode(400).body(containsString("'from' must be before 'to'"));
+        given().get("/issuances").then().statusCode(400).body(containsString("'device' or 'request'"));
+    }
+
+    private static IssuanceResult issued(String device, String serial) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        return TestIssuances.issued(device, serial, now, now.plus(Duration.ofDays(30)));
+    }
+
+    private static void awaitRecords(String device, int count) {
+        await().atMost(WAIT).untilAsserted(() -> given().queryParam("device", device).queryParam("limit", 1000)
+                .get("/audit/records").then().statusCode(200).body("records", hasSize(count)));
+    }
+
+    private void sql(String statement) {
+        Blocking.await(() -> Panache.withTransaction(() -> records.getSession()
+                .chain(session -> session.createNativeQuery(statement).executeUpdate())));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.estuary.audit.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import io.estuary.audit.service.AuditEntry;
+import io.estuary.audit.service.AuditOutcome;
+import io.estuary.audit.service.SourcePosition;
+import io.estuary.contracts.Topics;
+
+class AuditEventReaderTest {
+    private final AuditEventReader reader = new AuditEventReader();
+
+    private static SourcePosition at(String topic) {
+        return new SourcePosition(Instant.ofEpochMilli(5), topic, 1, 9);
+    }
+
+    @Test
+    void derivesEventIdsAndColumnsPerType() throws Exception {
+        AuditEntry result = reader.read(at(Topics.ISSUANCE_RESULTS), "{\"requestId\":\"r1\",\"requester\":\"u\","
+                + "\"label\":\"\",\"outcome\":\"REJECTED\",\"reason\":\"bad\",\"decidedAt\":\"2026-01-01T00:00:00Z\"}");
+        assertEquals("result:r1", result.eventId());
+        assertEquals(AuditOutcome.REJECTED, result.outcome());
+        assertEquals("bad", result.reason());
+        AuditEntry request = reader.read(at(Topics.CSR_REQUESTS),
+                "{\"submittedAt\":\"2026-01-01T00:00:00Z\",\"requestId\":\"r1\",\"requester\":\"u\",\"label\":\"x\"}");
+        assertEquals("request:r1", request.eventId());
+        assertEquals("{\"label\":\"x\",\"requestId\":\"r1\",\"requester\":\"u\",\"submittedAt\":\"2026-01-01T00:00:00Z\"}",
+                request.payload());
+        AuditEntry auth = reader.read(at(Topics.AUTH_FAILURES),
+                "{\"eventId\":\"a1\",\"identity\":\"m\",\"at\":\"2026-01-01T00:00:00Z\",\"reason\":\"no\"}");
+        assertEquals("auth-failure:a1", auth.eventId());
+        assertEquals("m", auth.requester());
+        AuditEntry renewal = reader.read(at(Topics.RENEWAL_EVENTS), "{\"eventId\":\"ab:due\",\"deviceId\":\"d\","
+                + "\"serialNumber\":\"ab\",\"status\":\"EXPIRED\",\"at\":\"2026-01-01T00:00:00Z\"}");
+        assertEquals(AuditOutcome.RENEWAL_EXPIRED, renewal.outcome());
+        assertNull(renewal.requester());
+    }
+
+    @Test
+    void rejectsWhatCannotBeAudited() {
+        assertThrows(MalformedEventException.class, () -> reader.read(at(Topics.ISSUANCE_RESULTS), "}{"));
+        assertThrows(MalformedEventException.class, () -> reader.read(at(Topics.ISSUANCE_RESULTS), "[1]"));
+        assertThrows(MalformedEventException.class, () -> reader.read(at(Topics.ISSUANCE_RESULTS),
+                "{\"outcome\":\"ISSUED\",\"decidedAt\":\"2026-01-01T00:00:00Z\"}"));
+        assertThrows(MalformedEventException.class, () -> reader.read(at(Topics.RENEWAL_EVENTS),
+                "{\"eventId\":\"x\",\"status\":\"SOON\",\"at\":\"2026-01-01T00:00:00Z\"}"));
+        assertThrows(MalformedEventException.class, () -> reader.read(at("elsewhere"), "{}"));
+    }
+}
