@@ -58,7 +58,7 @@ class EnrollmentEndToEndIT {
         password = Files.readString(state.resolve("secrets/demo-password")).strip();
         estBase = "https://localhost:" + LocalStack.env("ESTUARY_EST_PORT") + "/.well-known/est";
         https = HttpClient.newBuilder().sslContext(TestTls.trusting(state.resolve("pki/tls-trust-anchor.pem")))
-                .connectTimeout(Duration.ofSeconds(10)).build();
+                .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     @AfterAll
