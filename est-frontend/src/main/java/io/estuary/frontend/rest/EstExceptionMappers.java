@@ -8,6 +8,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import io.estuary.frontend.service.EnrollmentPendingException;
 import io.estuary.frontend.service.EnrollmentRejectedException;
 import io.estuary.frontend.service.EnrollmentUnavailableException;
+import io.estuary.frontend.service.LabelNotAllowedException;
 import io.estuary.frontend.service.UnknownLabelException;
 import io.estuary.pki.InvalidCsrException;
 import io.estuary.pki.MalformedRequestException;
@@ -46,6 +47,11 @@ public class EstExceptionMappers {
 
     @ServerExceptionMapper
     public Response reenrollmentRefused(ReenrollmentRefusedException e) {
+        return plain(Response.Status.FORBIDDEN, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response labelNotAllowed(LabelNotAllowedException e) {
         return plain(Response.Status.FORBIDDEN, e.getMessage());
     }
 
