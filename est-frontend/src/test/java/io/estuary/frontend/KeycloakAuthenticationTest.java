@@ -65,9 +65,6 @@ class KeycloakAuthenticationTest {
         provisioning = new DeviceProvisioning(URI.create(keycloakUrl()), "estuary", "admin",
                 Files.readString(Path.of(System.getenv("ESTUARY_KEYCLOAK_ADMIN_PASSWORD_FILE"))).strip(),
                 new LabelAuthorization("est-label:"));
-        io.restassured.RestAssured.config = io.restassured.RestAssured.config().encoderConfig(
-                io.restassured.config.EncoderConfig.encoderConfig().encodeContentTypeAs("application/pkcs10",
-                        io.restassured.http.ContentType.TEXT));
     }
 
     @Test
@@ -121,14 +118,16 @@ class KeycloakAuthenticationTest {
 
     @Test
     void withoutCredentialsTheClientIsChallengedAndNotCounted() {
-        given().contentType("application/pkcs10").body(csr()).when().post("/.well-known/est/simpleenroll").then()
+        given().contentType("application/pkcs10").body(csr().getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .when().post("/.well-known/est/simpleenroll").then()
                 .statusCode(401).header("WWW-Authenticate", equalTo("Basic realm=\"estuary\""));
     }
 
     private static io.restassured.response.ValidatableResponse post(String user, String password, String path,
             String body) {
-        return given().auth().preemptive().basic(user, password).contentType("application/pkcs10").body(body)
-                .when().post(path).then();
+        // Bytes: RestAssured needs no encoder for the EST media type then.
+        return given().auth().preemptive().basic(user, password).contentType("application/pkcs10")
+                .body(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).when().post(path).then();
     }
 
     private static String csr() {

@@ -5,6 +5,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.estuary.frontend.auth.KeycloakPasswordCheck;
 import io.estuary.frontend.service.EnrollmentPendingException;
 import io.estuary.frontend.service.EnrollmentRejectedException;
 import io.estuary.frontend.service.EnrollmentUnavailableException;
@@ -43,6 +44,13 @@ public class EstExceptionMappers {
     public Response unavailable(EnrollmentUnavailableException e) {
         return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.TEXT_PLAIN_TYPE)
                 .header("Retry-After", 30).entity(e.getMessage() + "\n").build();
+    }
+
+    /** Keycloak down or misconfigured: the credential was not judged, so neither 401 nor a counted failure. */
+    @ServerExceptionMapper
+    public Response credentialsUncheckable(KeycloakPasswordCheck.UnavailableException e) {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.TEXT_PLAIN_TYPE)
+                .header("Retry-After", 30).entity("credentials cannot be checked right now; retry later\n").build();
     }
 
     @ServerExceptionMapper
