@@ -76,11 +76,13 @@ public final class CredentialCache {
             // Length-prefixed, so ("ab","c") and ("a","bc") never collide.
             sha256.update(java.nio.ByteBuffer.allocate(4).putInt(name.length).array());
             sha256.update(name);
-            byte[] secret = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password)).array();
+            // Only the encoded bytes up to the limit: the backing array may be longer (zero-padded), and hashing
+            // the padding would make "a" and "a\0" the same key.
+            java.nio.ByteBuffer secret = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
             try {
-                sha256.update(secret);
+                sha256.update(secret.duplicate());
             } finally {
-                java.util.Arrays.fill(secret, (byte) 0);
+                java.util.Arrays.fill(secret.array(), (byte) 0);
             }
             return java.util.HexFormat.of().formatHex(sha256.digest());
         } catch (NoSuchAlgorithmException e) {

@@ -28,6 +28,7 @@ class CredentialCacheTest {
         assertTrue(cache.find("device-2", "right".toCharArray()).isEmpty());
         // Name and password are length-prefixed in the key: shifting characters between them is another key.
         assertTrue(cache.find("device-1r", "ight".toCharArray()).isEmpty());
+        assertTrue(cache.find("device-1", "right\0".toCharArray()).isEmpty(), "padding is not part of the key");
     }
 
     @Test
