@@ -5,9 +5,11 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.estuary.frontend.auth.KeycloakPasswordCheck;
 import io.estuary.frontend.service.EnrollmentPendingException;
 import io.estuary.frontend.service.EnrollmentRejectedException;
 import io.estuary.frontend.service.EnrollmentUnavailableException;
+import io.estuary.frontend.service.LabelNotAllowedException;
 import io.estuary.frontend.service.UnknownLabelException;
 import io.estuary.pki.InvalidCsrException;
 import io.estuary.pki.MalformedRequestException;
@@ -44,8 +46,20 @@ public class EstExceptionMappers {
                 .header("Retry-After", 30).entity(e.getMessage() + "\n").build();
     }
 
+    /** Keycloak down or misconfigured: the credential was not judged, so neither 401 nor a counted failure. */
+    @ServerExceptionMapper
+    public Response credentialsUncheckable(KeycloakPasswordCheck.UnavailableException e) {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.TEXT_PLAIN_TYPE)
+                .header("Retry-After", 30).entity("credentials cannot be checked right now; retry later\n").build();
+    }
+
     @ServerExceptionMapper
     public Response reenrollmentRefused(ReenrollmentRefusedException e) {
+        return plain(Response.Status.FORBIDDEN, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response labelNotAllowed(LabelNotAllowedException e) {
         return plain(Response.Status.FORBIDDEN, e.getMessage());
     }
 

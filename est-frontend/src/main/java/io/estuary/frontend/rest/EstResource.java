@@ -5,7 +5,6 @@ import java.security.cert.X509Certificate;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -15,7 +14,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
+import io.estuary.frontend.service.EnrollmentAuthorization;
 import io.estuary.frontend.service.EnrollmentService;
+import io.quarkus.security.Authenticated;
 import io.estuary.pki.Base64Body;
 import io.estuary.pki.CertsOnly;
 import io.estuary.pki.CsrAttributes;
@@ -36,6 +37,8 @@ public class EstResource {
     @Inject
     EnrollmentService enrollment;
     @Inject
+    EnrollmentAuthorization authorization;
+    @Inject
     SecurityIdentity identity;
 
     @GET
@@ -53,7 +56,7 @@ public class EstResource {
     @POST
     @Path("simpleenroll")
     @Consumes(PKCS10)
-    @RolesAllowed(EnrollmentRoles.ENROLL)
+    @Authenticated
     public Uni<Response> simpleEnroll(String body) {
         return simpleEnroll(NO_LABEL, body);
     }
@@ -61,8 +64,10 @@ public class EstResource {
     @POST
     @Path("{label}/simpleenroll")
     @Consumes(PKCS10)
-    @RolesAllowed(EnrollmentRoles.ENROLL)
+    @Authenticated
     public Uni<Response> simpleEnroll(@PathParam("label") String label, String body) {
+        enrollment.profileFor(label);
+        authorization.requireLabel(identity, label);
         return enrollment.simpleEnroll(identity.getPrincipal().getName(), label, body)
                 .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
     }
@@ -86,7 +91,7 @@ public class EstResource {
     @POST
     @Path("serverkeygen")
     @Consumes(PKCS10)
-    @RolesAllowed(EnrollmentRoles.ENROLL)
+    @Authenticated
     public Uni<Response> serverKeyGen(String body) {
         return serverKeyGen(NO_LABEL, body);
     }
@@ -94,8 +99,10 @@ public class EstResource {
     @POST
     @Path("{label}/serverkeygen")
     @Consumes(PKCS10)
-    @RolesAllowed(EnrollmentRoles.ENROLL)
+    @Authenticated
     public Uni<Response> serverKeyGen(@PathParam("label") String label, String body) {
+        enrollment.profileFor(label);
+        authorization.requireLabel(identity, label);
         return enrollment.serverKeyGen(identity.getPrincipal().getName(), label, body).map(generated -> {
             try {
                 return ServerKeyGenResponse.of(generated.pkcs8(), generated.certsOnly());

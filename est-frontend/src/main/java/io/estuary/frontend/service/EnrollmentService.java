@@ -94,7 +94,7 @@ public class EnrollmentService {
         }
         CertificationRequest csr = CertificationRequest.fromBody(body);
         CsrPolicy.check(csr, profile);
-        ReenrollmentPolicy.check(csr, current);
+        ReenrollmentPolicy.check(csr, current, profile);
         return enroll(current.getSubjectX500Principal().getName(), label, EstOperation.SIMPLE_REENROLL, csr);
     }
 

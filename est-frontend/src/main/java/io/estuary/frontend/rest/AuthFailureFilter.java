@@ -1,0 +1,85 @@
+package io.estuary.frontend.rest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.estuary.frontend.auth.FailureRateLimiter;
+import io.estuary.frontend.service.AuthFailures;
+import io.estuary.frontend.service.KeycloakIdentityProvider;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * In front of authentication on the EST paths: a request carrying credentials from an identity or address over its
+ * failure limit gets 429 with {@code Retry-After} without the credentials being checked; every 401 given to a request
+ * that carried credentials counts as a failure and is published. A request without credentials (libest asks first
+ * without them) is neither limited nor counted.
+ */
+@ApplicationScoped
+public class AuthFailureFilter {
+    static final String EST_PREFIX = "/.well-known/est/";
+
+    @Inject
+    AuthFailures failures;
+
+    void register(@Observes Filters filters) {
+        // Higher than BasicChallengeFilter: runs first.
+        filters.register(this::filter, 200);
+    }
+
+    void filter(RoutingContext context) {
+        String path = context.normalizedPath();
+        String authorization = context.request().getHeader("Authorization");
+        if (path == null || !path.startsWith(EST_PREFIX) || authorization == null) {
+            context.next();
+            return;
+        }
+        String identity = basicUsername(authorization);
+        String address = context.request().remoteAddress() == null ? "unknown"
+                : context.request().remoteAddress().hostAddress();
+        Optional<Duration> wait = failures.retryAfter(identity, address);
+        if (wait.isPresent()) {
+            context.response().setStatusCode(429).putHeader("Content-Type", "text/plain")
+                    .putHeader("Retry-After", Long.toString(FailureRateLimiter.retryAfterSeconds(wait.get())))
+                    .end("too many failed authentications; retry later\n");
+            return;
+        }
+        context.addHeadersEndHandler(v -> {
+            if (context.response().getStatusCode() == 401) {
+                String reason = context.get(KeycloakIdentityProvider.FAILURE_REASON);
+                failures.recordFailure(identity, address, labelOf(path),
+                        authorization.regionMatches(true, 0, "Basic ", 0, 6) ? "basic" : "other",
+                        reason == null ? "invalid credentials" : reason);
+            }
+        });
+        context.next();
+    }
+
+    /** The user name of a Basic header, or null; the password is never decoded into anything kept. */
+    static String basicUsername(String authorization) {
+        if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : decoded.substring(0, colon);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** {@code /.well-known/est/<label>/<operation>} → label; {@code /.well-known/est/<operation>} → "". */
+    static String labelOf(String path) {
+        String rest = path.substring(EST_PREFIX.length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? "" : rest.substring(0, slash);
+    }
+}

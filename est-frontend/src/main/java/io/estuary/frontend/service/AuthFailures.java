@@ -1,0 +1,74 @@
+package io.estuary.frontend.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.estuary.contracts.AuthenticationFailed;
+import io.estuary.contracts.Channels;
+import io.estuary.frontend.auth.FailureRateLimiter;
+import io.estuary.frontend.config.AuthConfig;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Failed authentications: counted per identity and per source address (so guessing is slowed whichever of the two an
+ * attacker varies) and published for the audit trail, without the secret that was presented.
+ */
+@ApplicationScoped
+public class AuthFailures {
+    private static final Logger LOG = Logger.getLogger(AuthFailures.class);
+
+    @Inject
+    AuthConfig config;
+    @Inject
+    @Channel(Channels.AUTH_FAILURES)
+    MutinyEmitter<AuthenticationFailed> emitter;
+
+    private FailureRateLimiter byIdentity;
+    private FailureRateLimiter byAddress;
+
+    @PostConstruct
+    void init() {
+        AuthConfig.RateLimit limit = config.rateLimit();
+        byIdentity = new FailureRateLimiter(limit.perIdentity(), limit.window(), Clock.systemUTC());
+        byAddress = new FailureRateLimiter(limit.perAddress(), limit.window(), Clock.systemUTC());
+    }
+
+    /** The longer of the two waits, if the identity or the address is over its limit. */
+    public Optional<Duration> retryAfter(String identity, String address) {
+        Optional<Duration> forAddress = byAddress.retryAfter(address);
+        Optional<Duration> forIdentity = identity == null ? Optional.empty() : byIdentity.retryAfter(identity);
+        if (forAddress.isEmpty()) {
+            return forIdentity;
+        }
+        return forIdentity.filter(d -> d.compareTo(forAddress.get()) > 0).or(() -> forAddress);
+    }
+
+    public void recordFailure(String identity, String address, String label, String method, String reason) {
+        if (identity != null) {
+            byIdentity.recordFailure(identity);
+        }
+        byAddress.recordFailure(address);
+        AuthenticationFailed event = new AuthenticationFailed(UUID.randomUUID().toString(), identity, address, label,
+                method, reason, Instant.now());
+        LOG.infof("authentication failed: identity=%s address=%s label=%s method=%s reason=%s", identity, address,
+                label, method, reason);
+        // Keyed by source address, as the contract says; a broker outage must not turn a 401 into a 500.
+        emitter.sendMessage(Message.of(event).addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(address).build()))
+                .subscribe().with(ok -> {
+                }, e -> LOG.warnf("authentication failure event %s not published: %s", event.eventId(),
+                        e.getMessage()));
+    }
+}

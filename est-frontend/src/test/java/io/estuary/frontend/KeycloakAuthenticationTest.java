@@ -1,0 +1,140 @@
+package io.estuary.frontend;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.estuary.contracts.AuthenticationFailed;
+import io.estuary.contracts.Topics;
+import io.estuary.frontend.auth.DeviceProvisioning;
+import io.estuary.frontend.auth.LabelAuthorization;
+import io.estuary.testkit.KafkaBrokerResource;
+import io.estuary.testkit.KafkaTestClient;
+import io.estuary.testkit.TestCsrs;
+import io.estuary.pki.Base64Body;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * HTTP Basic against the real Keycloak the test command started (realm imported from deploy/keycloak), credentials
+ * made by the provisioning command's code. A body that is not base64 is answered 400 only after authentication and the
+ * label check passed, so it shows a credential was accepted without needing a signer; the end-to-end tests enroll for
+ * real through Keycloak.
+ */
+@QuarkusTest
+@TestProfile(KeycloakAuthenticationTest.RealKeycloak.class)
+@QuarkusTestResource(KafkaBrokerResource.class)
+class KeycloakAuthenticationTest {
+    private static final String NOT_BASE64 = "%%% not base64 %%%";
+    private static DeviceProvisioning provisioning;
+
+    public static class RealKeycloak implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("estuary.auth.keycloak.url", keycloakUrl(),
+                    "estuary.auth.rate-limit.per-identity", "3",
+                    "estuary.auth.rate-limit.per-address", "100");
+        }
+    }
+
+    static String keycloakUrl() {
+        String url = System.getenv("ESTUARY_KEYCLOAK_URL");
+        if (url == null) {
+            throw new IllegalStateException("run through deploy/estuary test, which starts Keycloak");
+        }
+        return url;
+    }
+
+    @BeforeAll
+    static void connect() throws Exception {
+        provisioning = new DeviceProvisioning(URI.create(keycloakUrl()), "estuary", "admin",
+                Files.readString(Path.of(System.getenv("ESTUARY_KEYCLOAK_ADMIN_PASSWORD_FILE"))).strip(),
+                new LabelAuthorization("est-label:"));
+    }
+
+    @Test
+    void aProvisionedCredentialEnrollsOnItsLabelsAndGets403Elsewhere() {
+        DeviceProvisioning.Credential device = provisioning.provision(unique("kc-edge"), List.of("edge-ca"));
+        post(device.username(), device.password(), "/.well-known/est/edge-ca/simpleenroll", NOT_BASE64)
+                .statusCode(400).body(containsString("not valid base64"));
+        // Twice: the second answer comes from the credential cache and must be the same.
+        post(device.username(), device.password(), "/.well-known/est/edge-ca/simpleenroll", NOT_BASE64)
+                .statusCode(400);
+        post(device.username(), device.password(), "/.well-known/est/simpleenroll", csr())
+                .statusCode(403).body(containsString("may not enroll on label 'default'"))
+                .body(containsString("est-label:default"));
+        post(device.username(), device.password(), "/.well-known/est/tls-server/serverkeygen", csr())
+                .statusCode(403);
+    }
+
+    @Test
+    void wrongPasswordIs401WithTheBasicChallengeAndAnEventWithoutTheSecret() {
+        DeviceProvisioning.Credential device = provisioning.provision(unique("kc-wrong"), List.of("default"));
+        try (KafkaTestClient.Tail failures = new KafkaTestClient().tail(Topics.AUTH_FAILURES)) {
+            String guess = "guess-" + System.nanoTime();
+            post(device.username(), guess, "/.well-known/est/simpleenroll", csr()).statusCode(401)
+                    .header("WWW-Authenticate", equalTo("Basic realm=\"estuary\""));
+            AuthenticationFailed event = failures.await(AuthenticationFailed.class,
+                    e -> device.username().equals(e.identity()), Duration.ofSeconds(20));
+            assertEquals("basic", event.method());
+            assertEquals("", event.label());
+            assertEquals("Invalid user credentials", event.reason());
+            assertFalse(event.toString().contains(guess));
+            assertFalse(event.toString().contains(device.password()));
+        }
+        // An unknown user is refused the same way.
+        post(unique("kc-nobody"), "x", "/.well-known/est/simpleenroll", csr()).statusCode(401);
+    }
+
+    @Test
+    void tooManyFailuresFor429EvenWithTheRightPassword() {
+        DeviceProvisioning.Credential device = provisioning.provision(unique("kc-limit"), List.of("default"));
+        for (int i = 0; i < 3; i++) {
+            post(device.username(), "wrong-" + i, "/.well-known/est/simpleenroll", csr()).statusCode(401);
+        }
+        String retryAfter = post(device.username(), device.password(), "/.well-known/est/simpleenroll", NOT_BASE64)
+                .statusCode(429).header("Retry-After", notNullValue()).extract().header("Retry-After");
+        long seconds = Long.parseLong(retryAfter);
+        org.junit.jupiter.api.Assertions.assertTrue(seconds > 0 && seconds <= 300, retryAfter);
+        // Another identity from the same address is not held back by this one's failures.
+        DeviceProvisioning.Credential other = provisioning.provision(unique("kc-other"), List.of("default"));
+        post(other.username(), other.password(), "/.well-known/est/simpleenroll", NOT_BASE64).statusCode(400);
+    }
+
+    @Test
+    void withoutCredentialsTheClientIsChallengedAndNotCounted() {
+        given().contentType("application/pkcs10").body(csr().getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .when().post("/.well-known/est/simpleenroll").then()
+                .statusCode(401).header("WWW-Authenticate", equalTo("Basic realm=\"estuary\""));
+    }
+
+    private static io.restassured.response.ValidatableResponse post(String user, String password, String path,
+            String body) {
+        // Bytes: RestAssured needs no encoder for the EST media type then.
+        return given().auth().preemptive().basic(user, password).contentType("application/pkcs10")
+                .body(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).when().post(path).then();
+    }
+
+    private static String csr() {
+        return Base64Body.encode(TestCsrs.csr("kc-test", TestCsrs.ecP256()));
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + Long.toString(System.nanoTime(), 36);
+    }
+}
