@@ -117,6 +117,7 @@ public final class CertificateAuthority {
                     extensionUtils.createSubjectKeyIdentifier(subjectKey));
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     extensionUtils.createAuthorityKeyIdentifier(certificate));
+            builder.addExtension(Extension.certificatePolicies, false, ProfilePolicies.policiesFor(profile.name()));
             if (profile.crlUrl().isPresent()) {
                 builder.addExtension(Extension.cRLDistributionPoints, false, new org.bouncycastle.asn1.x509.CRLDistPoint(
                         new org.bouncycastle.asn1.x509.DistributionPoint[] { new org.bouncycastle.asn1.x509.DistributionPoint(

@@ -29,6 +29,16 @@ public interface AuthConfig {
 
     RateLimit rateLimit();
 
+    /**
+     * Folder of bootstrap (manufacturer) CAs: one sub-folder per label ({@code default} for the unlabelled path)
+     * holding PEM files. Their certificates may enroll on that label with a TLS client certificate.
+     */
+    Optional<java.nio.file.Path> bootstrapCaDir();
+
+    /** The profile whose certificates (EST identities) may authenticate later enrollments on any label. */
+    @WithDefault("est-identity")
+    String estIdentityProfile();
+
     /** Users known without Keycloak, for tests of everything but Keycloak; ignored when Keycloak is configured. */
     Map<String, TestUser> testUsers();
 

@@ -47,6 +47,7 @@ public class CaChains {
     ObjectMapper objectMapper;
 
     private final Map<String, byte[]> certsOnlyByAlias = new ConcurrentHashMap<>();
+    private final Map<String, X509Certificate> signingCertificateByAlias = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
@@ -67,6 +68,11 @@ public class CaChains {
     /** The chain of a CA as certs-only DER, once the signer has published it. */
     public Optional<byte[]> certsOnly(String alias) {
         return Optional.ofNullable(certsOnlyByAlias.get(alias)).map(byte[]::clone);
+    }
+
+    /** The certificates of the CAs Estuary signs with (each chain's first). */
+    public java.util.Collection<X509Certificate> signingCertificates() {
+        return List.copyOf(signingCertificateByAlias.values());
     }
 
     public boolean knows(String alias) {
@@ -113,6 +119,7 @@ public class CaChains {
                         new ByteArrayInputStream(Base64.getDecoder().decode(der))));
             }
             certsOnlyByAlias.put(published.alias(), CertsOnly.encode(chain));
+            signingCertificateByAlias.put(published.alias(), chain.get(0));
             LOG.infof("CA '%s': %s", published.alias(), chain.get(0).getSubjectX500Principal());
         } catch (java.io.IOException | CertificateException | RuntimeException e) {
             LOG.warnf("skipped an unreadable CA chain record at offset %d", record.offset());

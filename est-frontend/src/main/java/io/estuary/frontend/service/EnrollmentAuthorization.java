@@ -3,17 +3,82 @@ package io.estuary.frontend.service;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.annotation.PostConstruct;
+
+import org.jboss.logging.Logger;
+
+import io.estuary.frontend.auth.ClientCertificatePolicy;
 import io.estuary.frontend.auth.LabelAuthorization;
+import io.estuary.frontend.messaging.CaChains;
+import io.quarkus.security.credential.CertificateCredential;
 import io.estuary.frontend.config.AuthConfig;
 import io.quarkus.security.identity.SecurityIdentity;
 
-/** Decides whether an authenticated credential may enroll on a label, from its roles. */
+/**
+ * Decides whether an authenticated client may enroll on a label: a password credential by its roles, a TLS client
+ * certificate by {@link ClientCertificatePolicy} (a client presenting a certificate is judged by it).
+ */
 @ApplicationScoped
 public class EnrollmentAuthorization {
+    private static final Logger LOG = Logger.getLogger(EnrollmentAuthorization.class);
+
     @Inject
     AuthConfig config;
+    @Inject
+    CaChains caChains;
+
+    private ClientCertificatePolicy certificatePolicy;
+
+    @PostConstruct
+    void loadBootstrapCas() {
+        Map<String, Set<TrustAnchor>> byLabel = new HashMap<>();
+        config.bootstrapCaDir().filter(Files::isDirectory).ifPresent(dir -> {
+            try (var labels = Files.list(dir)) {
+                for (Path labelDir : labels.filter(Files::isDirectory).toList()) {
+                    Set<TrustAnchor> anchors = new HashSet<>();
+                    try (var files = Files.list(labelDir)) {
+                        for (Path pem : files.filter(f -> f.toString().endsWith(".pem")).toList()) {
+                            try (InputStream in = Files.newInputStream(pem)) {
+                                CertificateFactory.getInstance("X.509").generateCertificates(in)
+                                        .forEach(c -> anchors.add(new TrustAnchor((X509Certificate) c, null)));
+                            }
+                        }
+                    }
+                    if (!anchors.isEmpty()) {
+                        byLabel.put(labelDir.getFileName().toString(), anchors);
+                        LOG.infof("label '%s' trusts %d bootstrap CA certificate(s)", labelDir.getFileName(),
+                                anchors.size());
+                    }
+                }
+            } catch (IOException | CertificateException e) {
+                throw new IllegalStateException("cannot read the bootstrap CAs in " + dir + ": " + e.getMessage(), e);
+            }
+        });
+        certificatePolicy = new ClientCertificatePolicy(byLabel, config.estIdentityProfile());
+    }
 
     public void requireLabel(SecurityIdentity identity, String label) {
+        CertificateCredential certificate = identity.getCredential(CertificateCredential.class);
+        if (certificate != null && certificate.getCertificate() != null) {
+            certificatePolicy.refusal(new X509Certificate[] { certificate.getCertificate() }, label,
+                    caChains.signingCertificates()).ifPresent(reason -> {
+                        throw new LabelNotAllowedException(reason);
+                    });
+            return;
+        }
         LabelAuthorization labels = new LabelAuthorization(config.labelRolePrefix());
         if (!labels.allows(identity.getRoles(), label)) {
             throw new LabelNotAllowedException("'" + identity.getPrincipal().getName() + "' may not enroll on label '"
