@@ -59,8 +59,8 @@ class CertificateEnrollmentIT {
         state = LocalStack.state();
         root = LocalStack.root();
         work = Files.createTempDirectory("estuary-mtls");
-        // A manufacturer CA trusted for the est-identity label, and one nobody trusts.
-        Path bootstrapDir = state.resolve("pki/bootstrap/est-identity");
+        // A manufacturer CA trusted on the unlabelled path (where aziot-certd sends everything), and one nobody trusts.
+        Path bootstrapDir = state.resolve("pki/bootstrap/default");
         Files.createDirectories(bootstrapDir);
         makeCa("manufacturer", "Manufacturer Root");
         Files.copy(work.resolve("manufacturer.pem"), bootstrapDir.resolve("manufacturer.pem"),
@@ -83,7 +83,7 @@ class CertificateEnrollmentIT {
 
     @Test
     void bootstrapCertificateThenEstIdentityThenDeviceCertificate() throws Exception {
-        // 1. The IDevID gets an EST identity; the CSR's subject is not the IDevID's.
+        // 1. The IDevID's request is enrolled as an EST identity, whatever the CSR's subject.
         KeyPair estIdentityKey = TestCsrs.ecP256();
         ESTService withIdevid = client(read(work.resolve("idevid.pem")), key(work.resolve("idevid.key")));
         X509Certificate estIdentity = first(withIdevid.simpleEnroll(false, csr("est-id-device-7", estIdentityKey),
@@ -91,7 +91,7 @@ class CertificateEnrollmentIT {
         assertEquals("CN=est-id-device-7", estIdentity.getSubjectX500Principal().getName());
         assertTrue(ProfilePolicies.issuedUnder(estIdentity, "est-identity"), "issued as an EST identity");
 
-        // 2. The EST identity enrolls the device certificate, on the default label.
+        // 2. The EST identity enrolls the device certificate on the same URL, under the label's own profile.
         ESTService withEstIdentity = client(estIdentity, estIdentityKey.getPrivate());
         KeyPair deviceKey = TestCsrs.ecP256();
         X509Certificate device = first(withEstIdentity.simpleEnroll(false, csr("device-7", deviceKey), null)
@@ -99,9 +99,12 @@ class CertificateEnrollmentIT {
         assertEquals(deviceKey.getPublic(), device.getPublicKey());
         assertTrue(ProfilePolicies.issuedUnder(device, "device-identity"));
 
-        // 3. The IDevID is trusted for the est-identity label only.
+        // 3. The IDevID is trusted on its label only.
+        ESTService idevidOnEdgeCa = new JsseESTServiceBuilder(authority, trust).withKeyManagers(
+                keyManagers(read(work.resolve("idevid.pem")), key(work.resolve("idevid.key")))).withLabel("edge-ca")
+                .build();
         ESTException wrongLabel = assertThrows(ESTException.class,
-                () -> withIdevid.simpleEnroll(false, csr("device-7b", TestCsrs.ecP256()), null));
+                () -> idevidOnEdgeCa.simpleEnroll(false, csr("edge-ca-device-7", TestCsrs.ecP256()), null));
         assertEquals(403, wrongLabel.getStatusCode());
 
         // 4. A device certificate is not an EST identity: it may renew itself, not enroll others.
@@ -123,14 +126,17 @@ class CertificateEnrollmentIT {
     }
 
     private static ESTService client(X509Certificate certificate, PrivateKey key) throws Exception {
+        return new JsseESTServiceBuilder(authority, trust).withKeyManagers(keyManagers(certificate, key)).build();
+    }
+
+    private static javax.net.ssl.KeyManager[] keyManagers(X509Certificate certificate, PrivateKey key)
+            throws Exception {
         KeyStore identity = KeyStore.getInstance("PKCS12");
         identity.load(null, null);
         identity.setKeyEntry("client", key, "pw".toCharArray(), new Certificate[] { certificate });
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");
         keyManagers.init(identity, "pw".toCharArray());
-        JsseESTServiceBuilder builder = new JsseESTServiceBuilder(authority, trust);
-        builder.withKeyManagers(keyManagers.getKeyManagers());
-        return builder.build();
+        return keyManagers.getKeyManagers();
     }
 
     private static PKCS10CertificationRequest csr(String commonName, KeyPair key) throws Exception {

@@ -33,26 +33,31 @@ public final class ClientCertificatePolicy {
         this.estIdentityProfile = estIdentityProfile;
     }
 
+    /** How a certificate may enroll: as a bootstrap certificate, as an EST identity, or not at all (with why). */
+    public record Decision(boolean bootstrap, boolean estIdentity, Optional<String> refusal) {
+    }
+
     /**
-     * Why the certificate may not enroll on the label, or empty if it may.
+     * Whether the certificate may enroll on the label.
      *
-     * @param chain         the client's chain, its own certificate first
-     * @param label         the label ({@code ""} for none)
+     * @param chain          the client's chain, its own certificate first
+     * @param label          the label ({@code ""} for none)
      * @param estuaryIssuers the certificates of the CAs Estuary signs with
      */
-    public Optional<String> refusal(X509Certificate[] chain, String label, Collection<X509Certificate> estuaryIssuers) {
+    public Decision decide(X509Certificate[] chain, String label, Collection<X509Certificate> estuaryIssuers) {
         X509Certificate client = chain[0];
         String key = label.isEmpty() ? LabelAuthorization.DEFAULT_LABEL : label;
         Set<TrustAnchor> bootstrap = bootstrapByLabel.getOrDefault(key, Set.of());
-        if (!bootstrap.isEmpty() && validates(chain, bootstrap)) {
-            return Optional.empty();
-        }
         if (ProfilePolicies.issuedUnder(client, estIdentityProfile) && signedByOneOf(client, estuaryIssuers)) {
-            return Optional.empty();
+            return new Decision(false, true, Optional.empty());
         }
-        return Optional.of("client certificate '" + client.getSubjectX500Principal().getName() + "' (issued by '"
+        if (!bootstrap.isEmpty() && validates(chain, bootstrap)) {
+            return new Decision(true, false, Optional.empty());
+        }
+        return new Decision(false, false, Optional.of("client certificate '"
+                + client.getSubjectX500Principal().getName() + "' (issued by '"
                 + client.getIssuerX500Principal().getName() + "') is neither from a bootstrap CA of label '" + key
-                + "' nor an Estuary EST identity");
+                + "' nor an Estuary EST identity"));
     }
 
     private static boolean validates(X509Certificate[] chain, Set<TrustAnchor> anchors) {

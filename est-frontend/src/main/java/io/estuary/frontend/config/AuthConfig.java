@@ -35,6 +35,10 @@ public interface AuthConfig {
      */
     Optional<java.nio.file.Path> bootstrapCaDir();
 
+    /** The label a request authenticated by a bootstrap certificate is enrolled under. */
+    @WithDefault("est-identity")
+    String bootstrapEnrollsAs();
+
     /** The profile whose certificates (EST identities) may authenticate later enrollments on any label. */
     @WithDefault("est-identity")
     String estIdentityProfile();

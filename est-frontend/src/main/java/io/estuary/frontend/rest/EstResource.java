@@ -67,8 +67,8 @@ public class EstResource {
     @Authenticated
     public Uni<Response> simpleEnroll(@PathParam("label") String label, String body) {
         enrollment.profileFor(label);
-        authorization.requireLabel(identity, label);
-        return enrollment.simpleEnroll(identity.getPrincipal().getName(), label, body)
+        String enrollAs = authorization.requireLabel(identity, label);
+        return enrollment.simpleEnroll(identity.getPrincipal().getName(), enrollAs, body)
                 .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
     }
 
@@ -102,8 +102,8 @@ public class EstResource {
     @Authenticated
     public Uni<Response> serverKeyGen(@PathParam("label") String label, String body) {
         enrollment.profileFor(label);
-        authorization.requireLabel(identity, label);
-        return enrollment.serverKeyGen(identity.getPrincipal().getName(), label, body).map(generated -> {
+        String enrollAs = authorization.requireLabel(identity, label);
+        return enrollment.serverKeyGen(identity.getPrincipal().getName(), enrollAs, body).map(generated -> {
             try {
                 return ServerKeyGenResponse.of(generated.pkcs8(), generated.certsOnly());
             } finally {

@@ -70,14 +70,20 @@ public class EnrollmentAuthorization {
         certificatePolicy = new ClientCertificatePolicy(byLabel, config.estIdentityProfile());
     }
 
-    public void requireLabel(SecurityIdentity identity, String label) {
+    /**
+     * Checks the client may enroll on the label and returns the label to enroll under: the label itself, except that
+     * a bootstrap (IDevID) certificate is always enrolled as an EST identity — as aziot-certd expects, whose first
+     * request with its bootstrap certificate asks for its EST identity at the URL of the certificate it wants.
+     */
+    public String requireLabel(SecurityIdentity identity, String label) {
         CertificateCredential certificate = identity.getCredential(CertificateCredential.class);
         if (certificate != null && certificate.getCertificate() != null) {
-            certificatePolicy.refusal(new X509Certificate[] { certificate.getCertificate() }, label,
-                    caChains.signingCertificates()).ifPresent(reason -> {
-                        throw new LabelNotAllowedException(reason);
-                    });
-            return;
+            ClientCertificatePolicy.Decision decision = certificatePolicy.decide(
+                    new X509Certificate[] { certificate.getCertificate() }, label, caChains.signingCertificates());
+            decision.refusal().ifPresent(reason -> {
+                throw new LabelNotAllowedException(reason);
+            });
+            return decision.bootstrap() ? config.bootstrapEnrollsAs() : label;
         }
         LabelAuthorization labels = new LabelAuthorization(config.labelRolePrefix());
         if (!labels.allows(identity.getRoles(), label)) {
@@ -85,5 +91,6 @@ public class EnrollmentAuthorization {
                     + (label.isEmpty() ? LabelAuthorization.DEFAULT_LABEL : label) + "' (needs role "
                     + labels.roleFor(label) + ")");
         }
+        return label;
     }
 }
