@@ -18,8 +18,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.estuary.audit.messaging.AuditReplay;
@@ -44,7 +42,8 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTestResource(KafkaBrokerResource.class)
 class AuditTrailTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static KafkaTestClient kafka;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final KafkaTestClient kafka = new KafkaTestClient();
 
     @Inject
     AuditStreamConsumer consumer;
@@ -53,15 +52,6 @@ class AuditTrailTest {
     @Inject
     AuditRecordRepository records;
 
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient();
-    }
-
-    @AfterAll
-    static void close() {
-        kafka.close();
-    }
 
     @Test
     void nIssuancesGiveNRecordsInQueriesAndExports() {

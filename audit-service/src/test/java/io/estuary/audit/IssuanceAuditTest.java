@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.IssuanceResult;
@@ -26,17 +24,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 class IssuanceAuditTest {
-    private static KafkaTestClient kafka;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    static final KafkaTestClient kafka = new KafkaTestClient();
 
-    @BeforeAll
-    static void connect() {
-        kafka = new KafkaTestClient();
-    }
-
-    @AfterAll
-    static void close() {
-        kafka.close();
-    }
 
     @Test
     void recordsAnIssuanceOnceEvenWhenRedelivered() {
