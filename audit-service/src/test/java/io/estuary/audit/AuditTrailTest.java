@@ -18,6 +18,8 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.estuary.audit.messaging.AuditReplay;
@@ -42,8 +44,7 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTestResource(KafkaBrokerResource.class)
 class AuditTrailTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    @org.junit.jupiter.api.extension.RegisterExtension
-    static final KafkaTestClient kafka = new KafkaTestClient();
+    private static KafkaTestClient kafka;
 
     @Inject
     AuditStreamConsumer consumer;
@@ -52,6 +53,15 @@ class AuditTrailTest {
     @Inject
     AuditRecordRepository records;
 
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
 
     @Test
     void nIssuancesGiveNRecordsInQueriesAndExports() {

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.CsrSubmitted;
@@ -30,9 +32,17 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(TestTokenResource.class)
 @QuarkusTestResource(KafkaBrokerResource.class)
 class CsrRequestConsumerTest {
-    @org.junit.jupiter.api.extension.RegisterExtension
-    static final KafkaTestClient kafka = new KafkaTestClient();
+    private static KafkaTestClient kafka;
 
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
 
     @Test
     void signsAValidRequestWithTheTokenKey() throws Exception {

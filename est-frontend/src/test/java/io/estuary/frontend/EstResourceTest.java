@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,11 +44,11 @@ class EstResourceTest {
     private static final String PASSWORD = "test-password";
     @io.quarkus.test.common.http.TestHTTPResource
     java.net.URL testUrl;
-    @org.junit.jupiter.api.extension.RegisterExtension
-    static final KafkaTestClient kafka = new KafkaTestClient();
+    private static KafkaTestClient kafka;
 
     @BeforeAll
-    static void configure() {
+    static void connect() {
+        kafka = new KafkaTestClient();
         // EST bodies are base64 text; tell RestAssured to send application/pkcs10 as such.
         io.restassured.RestAssured.config = io.restassured.RestAssured.config().encoderConfig(
                 io.restassured.config.EncoderConfig.encoderConfig().encodeContentTypeAs("application/pkcs10",
@@ -67,6 +68,11 @@ class EstResourceTest {
             Thread.sleep(200);
         }
         throw new AssertionError("the frontend never served the test CA's chain");
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
     }
 
     @Test

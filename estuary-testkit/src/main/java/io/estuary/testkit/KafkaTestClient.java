@@ -19,11 +19,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-/**
- * Talks to the real broker the test command started ({@code ESTUARY_KAFKA_BOOTSTRAP}). In a test class:
- * {@code @RegisterExtension static final KafkaTestClient kafka = new KafkaTestClient();} closes it after the class.
- */
-public final class KafkaTestClient implements AutoCloseable, org.junit.jupiter.api.extension.AfterAllCallback {
+/** Talks to the real broker the test command started ({@code ESTUARY_KAFKA_BOOTSTRAP}). */
+public final class KafkaTestClient implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -71,11 +68,6 @@ public final class KafkaTestClient implements AutoCloseable, org.junit.jupiter.a
     @Override
     public void close() {
         producer.close();
-    }
-
-    @Override
-    public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) {
-        close();
     }
 
     public static final class Tail implements AutoCloseable {

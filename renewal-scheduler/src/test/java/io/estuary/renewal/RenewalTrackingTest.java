@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.Topics;
@@ -23,9 +25,17 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 class RenewalTrackingTest {
-    @org.junit.jupiter.api.extension.RegisterExtension
-    static final KafkaTestClient kafka = new KafkaTestClient();
+    private static KafkaTestClient kafka;
 
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+    }
+
+    @AfterAll
+    static void close() {
+        kafka.close();
+    }
 
     @Test
     void tracksTheNewestCertificateAndItsRenewalPoint() {
