@@ -93,6 +93,27 @@ class CsrRequestConsumerTest {
     }
 
     @Test
+    void duplicatesArrivingTogetherAreSignedOnce() {
+        // Requests are signed concurrently: copies of one request in the same poll must still get one certificate.
+        String requestId = UUID.randomUUID().toString();
+        CsrSubmitted request = new CsrSubmitted(requestId, "signer-test", "", "simpleenroll",
+                Base64.getEncoder().encodeToString(TestCsrs.csr("signer-device-8", TestCsrs.ecP256())), Instant.now());
+        try (KafkaTestClient.Tail results = kafka.tail(Topics.ISSUANCE_RESULTS)) {
+            for (int i = 0; i < 6; i++) {
+                kafka.sendAsync(Topics.CSR_REQUESTS, "signer-test", request);
+            }
+            kafka.flush();
+            java.util.Set<String> serials = new java.util.HashSet<>();
+            for (IssuanceResult answer : results.await(IssuanceResult.class, r -> requestId.equals(r.requestId()), 6,
+                    Duration.ofSeconds(30))) {
+                assertEquals(IssuanceResult.Outcome.ISSUED, answer.outcome(), answer.reason());
+                serials.add(answer.serialNumber());
+            }
+            assertEquals(1, serials.size(), "one certificate for six copies: " + serials);
+        }
+    }
+
+    @Test
     void theLabelChoosesTheProfile() throws Exception {
         IssuanceResult edge = roundTrip(UUID.randomUUID().toString(), "edge-ca",
                 TestCsrs.edgeCaCsr("aziot-edge CA signer-device-5", TestCsrs.rsa(2048)));

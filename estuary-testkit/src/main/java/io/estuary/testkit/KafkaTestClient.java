@@ -87,20 +87,30 @@ public final class KafkaTestClient implements AutoCloseable {
 
         /** The first record whose value matches, read as {@code type}; fails after the timeout. */
         public <T> T await(Class<T> type, Predicate<T> match, Duration timeout) {
+            return await(type, match, 1, timeout).get(0);
+        }
+
+        /** The first {@code count} records whose values match, in arrival order; fails after the timeout. */
+        public <T> List<T> await(Class<T> type, Predicate<T> match, int count, Duration timeout) {
+            List<T> found = new java.util.ArrayList<>();
             Instant deadline = Instant.now().plus(timeout);
             while (Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     try {
                         T value = JSON.readValue(record.value(), type);
                         if (match.test(value)) {
-                            return value;
+                            found.add(value);
+                            if (found.size() == count) {
+                                return found;
+                            }
                         }
                     } catch (java.io.IOException e) {
                         // not this type: skip
                     }
                 }
             }
-            throw new AssertionError("no matching " + type.getSimpleName() + " within " + timeout);
+            throw new AssertionError("only " + found.size() + " of " + count + " matching " + type.getSimpleName()
+                    + " within " + timeout);
         }
 
         @Override

@@ -83,14 +83,19 @@ public final class EnrollmentBenchmark {
         table.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         System.out.print(table);
         bench.run(true, 4, Duration.ofSeconds(5), new StringBuilder()); // warm-up (JIT on both sides), not reported
+        // --connections kept-alive,new (default both): which connection modes to measure.
+        List<String> modes = Arrays.asList(options.getOrDefault("connections", "kept-alive,new").split(","));
         for (boolean keepAlive : new boolean[] { true, false }) {
+            if (!modes.contains(keepAlive ? "kept-alive" : "new")) {
+                continue;
+            }
             for (int concurrency : levels) {
                 String row = bench.run(keepAlive, concurrency, duration, table);
                 System.out.print(row);
             }
         }
         int signerRequests = Integer.parseInt(options.getOrDefault("signer-requests", "3000"));
-        String signer = signerOnly(signerRequests);
+        String signer = signerRequests > 0 ? signerOnly(signerRequests) : "Signer alone: not measured (--signer-requests 0).";
         System.out.println();
         System.out.println(signer);
         String machine = Runtime.getRuntime().availableProcessors() + " cores, "
@@ -208,13 +213,11 @@ public final class EnrollmentBenchmark {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = TestCsrs.ecP256();
         }
-        List<byte[]> csrs = new ArrayList<>(count);
         String run = Long.toString(System.nanoTime(), 36);
-        for (int i = 0; i < count; i++) {
-            csrs.add(Base64Body.encode(TestCsrs.csr("bench-" + run + "-" + i, keys[i % keys.length]))
-                    .getBytes(StandardCharsets.US_ASCII));
-        }
-        return csrs;
+        return java.util.stream.IntStream.range(0, count).parallel()
+                .mapToObj(i -> Base64Body.encode(TestCsrs.csr("bench-" + run + "-" + i, keys[i % keys.length]))
+                        .getBytes(StandardCharsets.US_ASCII))
+                .toList();
     }
 
     private static double percentile(long[] sorted, int p) {

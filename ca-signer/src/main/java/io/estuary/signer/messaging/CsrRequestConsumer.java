@@ -11,12 +11,14 @@ import io.estuary.contracts.Channels;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.signer.service.SigningService;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.Record;
 
 /** Consumes CSR events and publishes each answer keyed like the request. */
 @ApplicationScoped
 public class CsrRequestConsumer {
+    /** The worker pool requests are signed on; its size is {@code smallrye.messaging.worker.signing.max-concurrency}. */
+    static final String SIGNING_POOL = "signing";
     private static final Logger LOG = Logger.getLogger(CsrRequestConsumer.class);
 
     @Inject
@@ -26,7 +28,10 @@ public class CsrRequestConsumer {
 
     @Incoming(Channels.CSR_REQUESTS)
     @Outgoing(Channels.ISSUANCE_RESULTS)
-    @Blocking // the HSM call blocks
+    // The HSM call blocks. Requests are independent, so several are signed at once (bounded by the pool's
+    // max-concurrency); offsets are still committed in order, and a slow request (a server-generated RSA key)
+    // no longer holds up the ones behind it.
+    @Blocking(value = SIGNING_POOL, ordered = false)
     public Record<String, IssuanceResult> onRequest(CsrSubmitted request) {
         if (request == null) {
             // An undeserializable record: nothing to answer to, and no requester to tell.
@@ -34,15 +39,13 @@ public class CsrRequestConsumer {
             return null;
         }
         awaitRecentResults();
-        IssuanceResult decided = issuedRequests.find(request.requestId()).orElse(null);
-        if (decided != null) {
+        IssuedRequests.Decision decision = issuedRequests.decideOnce(request.requestId(),
+                () -> signUntilCaAvailable(request));
+        IssuanceResult result = decision.result();
+        if (decision.earlier()) {
             // A retry or redelivery: answer again with what was decided, never sign twice.
-            LOG.infof("request %s was already decided; answering again", request.requestId());
-            return Record.of(request.requester(), decided);
-        }
-        IssuanceResult result = signUntilCaAvailable(request);
-        issuedRequests.record(result);
-        if (result.issued()) {
+            LOG.debugf("request %s was already decided; answering again", request.requestId());
+        } else if (result.issued()) {
             LOG.infof("issued serial %s to %s (request %s)", result.serialNumber(), result.deviceId(),
                     result.requestId());
         } else {

@@ -1,6 +1,10 @@
 package io.estuary.signer.messaging;
 
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -27,6 +31,7 @@ public class IssuedRequests {
     ObjectMapper objectMapper;
 
     private RecentIssuanceResults results;
+    private final Map<String, CompletableFuture<IssuanceResult>> deciding = new ConcurrentHashMap<>();
 
     void start(@Observes StartupEvent event) {
         results = new RecentIssuanceResults(bootstrapServers, config.retryWindow(), objectMapper, r -> {
@@ -48,5 +53,38 @@ public class IssuedRequests {
 
     public void record(IssuanceResult result) {
         results.record(result);
+    }
+
+    /** A decision, and whether it was made now or given earlier (a retry, a redelivery, a concurrent duplicate). */
+    public record Decision(IssuanceResult result, boolean earlier) {
+    }
+
+    /**
+     * Decides a request at most once although requests are processed concurrently: a duplicate arriving while the
+     * first is being signed waits for that result instead of signing again; one arriving later finds it recorded.
+     */
+    public Decision decideOnce(String requestId, Supplier<IssuanceResult> decide) {
+        CompletableFuture<IssuanceResult> mine = new CompletableFuture<>();
+        CompletableFuture<IssuanceResult> running = deciding.putIfAbsent(requestId, mine);
+        if (running != null) {
+            return new Decision(running.join(), true);
+        }
+        try {
+            Optional<IssuanceResult> earlier = find(requestId);
+            if (earlier.isPresent()) {
+                mine.complete(earlier.get());
+                return new Decision(earlier.get(), true);
+            }
+            IssuanceResult result = decide.get();
+            // Recorded before the claim is released, so a later duplicate finds it.
+            record(result);
+            mine.complete(result);
+            return new Decision(result, false);
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            deciding.remove(requestId, mine);
+        }
     }
 }

@@ -61,7 +61,17 @@ public class SigningService {
      * Logs in to the token and loads every CA the profiles name; on failure the service stays up, not ready, and
      * retries on the next use or readiness check.
      */
-    public final synchronized boolean connect() {
+    public final boolean connect() {
+        // Volatile reads: signing threads do not queue on the lock while the token is up.
+        if (token != null && unavailableReason == null) {
+            return true;
+        }
+        synchronized (this) {
+            return connectLocked();
+        }
+    }
+
+    private boolean connectLocked() {
         if (token != null && unavailableReason == null) {
             return true;
         }

@@ -10,7 +10,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Remembers successful credential checks for a short time, so a fleet enrolling at once does not send every request
@@ -23,6 +26,7 @@ public final class CredentialCache {
     private final Clock clock;
     private final byte[] salt = new byte[32];
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Object>> checks = new ConcurrentHashMap<>();
 
     private record Entry(Set<String> roles, Instant expires) {
     }
@@ -62,6 +66,36 @@ public final class CredentialCache {
             }
         }
         entries.put(key(username, password), new Entry(Set.copyOf(roles), now.plus(ttl)));
+    }
+
+    /**
+     * Joins the check of the same credential that is already running, or starts one with {@code check}: a fleet
+     * (or a client retrying) that sends one credential many times at once costs one Keycloak call, not one per
+     * request. The outcome, failure included, goes to everyone who joined; the next call after it starts afresh.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> CompletionStage<T> shareCheck(String username, char[] password, Supplier<CompletionStage<T>> check) {
+        String key = key(username, password);
+        CompletableFuture<Object> mine = new CompletableFuture<>();
+        CompletableFuture<Object> running = checks.putIfAbsent(key, mine);
+        if (running != null) {
+            return running.thenApply(outcome -> (T) outcome);
+        }
+        CompletionStage<T> started;
+        try {
+            started = check.get();
+        } catch (RuntimeException e) {
+            started = CompletableFuture.failedFuture(e);
+        }
+        started.whenComplete((outcome, failure) -> {
+            checks.remove(key, mine);
+            if (failure != null) {
+                mine.completeExceptionally(failure);
+            } else {
+                mine.complete(outcome);
+            }
+        });
+        return mine.thenApply(outcome -> (T) outcome);
     }
 
     int size() {

@@ -24,6 +24,7 @@ import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -79,19 +80,22 @@ public class KeycloakIdentityProvider implements IdentityProvider<UsernamePasswo
             return Uni.createFrom().item(identity(username, cached.get()));
         }
         RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
-        return context.runBlocking(() -> {
-            KeycloakPasswordCheck.Outcome outcome = keycloak.check(username, password);
-            if (outcome instanceof KeycloakPasswordCheck.Valid valid) {
-                cache.rememberSuccess(username, password, valid.roles());
-                return identity(username, valid.roles());
-            }
-            String reason = ((KeycloakPasswordCheck.Invalid) outcome).reason();
-            if (routing != null) {
-                routing.put(FAILURE_REASON, reason);
-            }
-            throw new AuthenticationFailedException(reason);
-        }).onFailure(e -> !(e instanceof AuthenticationFailedException)).invoke(e -> LOG.warnf(
-                "credential of '%s' could not be checked: %s", username, e.toString()));
+        return Uni.createFrom().completionStage(() -> cache.shareCheck(username, password,
+                () -> Uni.createFrom().item(() -> keycloak.check(username, password))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribeAsCompletionStage()))
+                .map(outcome -> {
+                    if (outcome instanceof KeycloakPasswordCheck.Valid valid) {
+                        cache.rememberSuccess(username, password, valid.roles());
+                        return identity(username, valid.roles());
+                    }
+                    String reason = ((KeycloakPasswordCheck.Invalid) outcome).reason();
+                    if (routing != null) {
+                        routing.put(FAILURE_REASON, reason);
+                    }
+                    throw new AuthenticationFailedException(reason);
+                })
+                .onFailure(e -> !(e instanceof AuthenticationFailedException)).invoke(e -> LOG.warnf(
+                        "credential of '%s' could not be checked: %s", username, e.toString()));
     }
 
     /** Without Keycloak (tests only: a packaged frontend does not start so), the configured test users. */

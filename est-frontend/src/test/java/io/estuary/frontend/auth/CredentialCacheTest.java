@@ -47,4 +47,47 @@ class CredentialCacheTest {
         off.rememberSuccess("device-1", "right".toCharArray(), Set.of());
         assertTrue(off.find("device-1", "right".toCharArray()).isEmpty());
     }
+
+    @Test
+    void concurrentChecksOfOneCredentialShareOneCall() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CompletableFuture<String> keycloak = new java.util.concurrent.CompletableFuture<>();
+        java.util.function.Supplier<java.util.concurrent.CompletionStage<String>> check = () -> {
+            calls.incrementAndGet();
+            return keycloak;
+        };
+        var first = cache.shareCheck("device-1", "pw".toCharArray(), check).toCompletableFuture();
+        var second = cache.shareCheck("device-1", "pw".toCharArray(), check).toCompletableFuture();
+        var other = cache.shareCheck("device-1", "other".toCharArray(), () -> {
+            calls.incrementAndGet();
+            return java.util.concurrent.CompletableFuture.completedFuture("other");
+        }).toCompletableFuture();
+        assertEquals(2, calls.get(), "one call for the shared credential, one for the other password");
+        assertEquals("other", other.get());
+        keycloak.complete("valid");
+        assertEquals("valid", first.get());
+        assertEquals("valid", second.get());
+        // Finished checks are not reused: the next request asks again (only the success cache remembers).
+        cache.shareCheck("device-1", "pw".toCharArray(), check);
+        assertEquals(3, calls.get());
+    }
+
+    @Test
+    void aFailedCheckFailsEveryoneWhoJoinedItAndIsNotKept() {
+        java.util.concurrent.CompletableFuture<String> keycloak = new java.util.concurrent.CompletableFuture<>();
+        var first = cache.shareCheck("device-1", "pw".toCharArray(), () -> keycloak).toCompletableFuture();
+        var second = cache.shareCheck("device-1", "pw".toCharArray(), () -> keycloak).toCompletableFuture();
+        keycloak.completeExceptionally(new IllegalStateException("keycloak down"));
+        assertTrue(first.isCompletedExceptionally());
+        assertTrue(second.isCompletedExceptionally());
+        var retried = cache.shareCheck("device-1", "pw".toCharArray(),
+                () -> java.util.concurrent.CompletableFuture.completedFuture("valid")).toCompletableFuture();
+        assertEquals("valid", retried.join());
+        var thrown = cache.shareCheck("device-2", "pw".toCharArray(), () -> {
+            throw new IllegalStateException("cannot start");
+        }).toCompletableFuture();
+        assertTrue(thrown.isCompletedExceptionally());
+        assertEquals("valid", cache.shareCheck("device-2", "pw".toCharArray(),
+                () -> java.util.concurrent.CompletableFuture.completedFuture("valid")).toCompletableFuture().join());
+    }
 }
