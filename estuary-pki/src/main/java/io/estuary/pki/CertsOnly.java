@@ -7,6 +7,13 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.SignedData;
+import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -30,6 +37,24 @@ public final class CertsOnly {
             // DER, not BC's default indefinite-length BER: strict client parsers expect DER.
             return generator.generate(new CMSAbsentContent()).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
         } catch (CertificateEncodingException | CMSException | IOException e) {
+            throw new IllegalStateException("cannot encode certs-only response", e);
+        }
+    }
+
+    /**
+     * The same structure from certificates already DER-encoded (as the signer publishes them): assembled directly,
+     * without building certificate objects, because the frontend answers every enrollment with one.
+     */
+    public static byte[] encodeDer(List<byte[]> certificates) {
+        try {
+            ASN1EncodableVector certs = new ASN1EncodableVector();
+            for (byte[] certificate : certificates) {
+                certs.add(Certificate.getInstance(certificate));
+            }
+            SignedData signedData = new SignedData(new DERSet(), new ContentInfo(CMSObjectIdentifiers.data, null),
+                    new DERSet(certs), null, new DERSet());
+            return new ContentInfo(CMSObjectIdentifiers.signedData, signedData).getEncoded(ASN1Encoding.DER);
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot encode certs-only response", e);
         }
     }

@@ -94,4 +94,18 @@ class CertificateAuthorityTest {
         byte[] der = CertsOnly.encode(ca.chain());
         assertEquals(ca.chain(), CertsOnly.decode(der));
     }
+
+    @Test
+    void certsOnlyFromDerIsTheSameStructure() throws Exception {
+        CertificateAuthority ca = softwareCa(Duration.ofDays(10));
+        List<byte[]> ders = new java.util.ArrayList<>();
+        for (X509Certificate certificate : ca.chain()) {
+            ders.add(certificate.getEncoded());
+        }
+        byte[] fromDer = CertsOnly.encodeDer(ders);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(CertsOnly.encode(ca.chain()), fromDer);
+        assertEquals(ca.chain(), CertsOnly.decode(fromDer));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> CertsOnly.encodeDer(List.of(new byte[] { 1, 2, 3 })));
+    }
 }

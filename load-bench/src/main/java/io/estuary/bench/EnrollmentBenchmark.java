@@ -113,6 +113,7 @@ public final class EnrollmentBenchmark {
         LongAdder ok = new LongAdder();
         Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         List<long[]> latencies = new ArrayList<>();
+        System.err.printf("measuring %s, concurrency %d, for %s%n", keepAlive ? "kept-alive connections" : "a new TLS connection per request", concurrency, duration);
         Instant end = Instant.now().plus(duration);
         List<Thread> workers = new ArrayList<>();
         AtomicInteger exhausted = new AtomicInteger();

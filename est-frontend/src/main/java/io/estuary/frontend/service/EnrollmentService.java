@@ -1,8 +1,5 @@
 package io.estuary.frontend.service;
 
-import java.io.ByteArrayInputStream;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.KeyPair;
 import java.time.Instant;
@@ -172,10 +169,8 @@ public class EnrollmentService {
             throw new EnrollmentRejectedException(result.reason());
         }
         try {
-            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(result.certificate())));
-            return CertsOnly.encode(List.of(certificate));
-        } catch (CertificateException e) {
+            return CertsOnly.encodeDer(List.of(Base64.getDecoder().decode(result.certificate())));
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new IllegalStateException("the signer returned an unreadable certificate", e);
         }
     }
