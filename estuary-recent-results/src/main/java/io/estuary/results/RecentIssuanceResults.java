@@ -1,5 +1,9 @@
 package io.estuary.results;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +33,11 @@ import io.estuary.contracts.Topics;
  * Every issuance result of the last {@code window}, by request id, read from all partitions of the results topic
  * (committed records only) without a consumer group: each instance needs all of them. It starts {@code window} in
  * the past, so a restarted instance still knows what was decided for a request a client may retry.
+ * <p>
+ * Only where each result lies in the topic is kept, not the result: at a thousand enrollments a second a 15-minute
+ * window is close to a million results, which would not fit in a service's heap with their certificates, while their
+ * positions do. A hit (a retry, rare) reads its result back from the topic; {@link #knows} answers without that
+ * read, for callers that must not block.
  */
 public final class RecentIssuanceResults implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RecentIssuanceResults.class);
@@ -38,15 +47,33 @@ public final class RecentIssuanceResults implements AutoCloseable {
     private final ObjectMapper json;
     private final Consumer<IssuanceResult> listener;
     private final Clock clock;
-    private final Map<String, Entry> byRequestId = new ConcurrentHashMap<>();
+    private final Map<RequestKey, Entry> byRequestId = new ConcurrentHashMap<>();
     private volatile boolean positioned;
     private volatile boolean caughtUp;
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
     private Instant lastEviction = Instant.EPOCH;
+    private KafkaConsumer<byte[], byte[]> lookup;
 
-    private record Entry(IssuanceResult result, Instant seenAt) {
+    /** 128 bits of the request id's SHA-256: a third of the memory of the id; a lookup compares the full id. */
+    private record RequestKey(long high, long low) {
+        static RequestKey of(String requestId) {
+            try {
+                ByteBuffer digest = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
+                        .digest(requestId.getBytes(StandardCharsets.UTF_8)));
+                return new RequestKey(digest.getLong(), digest.getLong());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Where a result is: in the topic (once read back), or here (produced by this instance, not yet read back). */
+    private record Entry(int partition, long offset, IssuanceResult produced, long seenAtMillis) {
+        boolean inTopic() {
+            return produced == null;
+        }
     }
 
     /**
@@ -82,17 +109,56 @@ public final class RecentIssuanceResults implements AutoCloseable {
         return caughtUp;
     }
 
+    /** Whether a result for the request was seen within the window; never blocks. */
+    public boolean knows(String requestId) {
+        return live(byRequestId.get(RequestKey.of(requestId))) != null;
+    }
+
+    /**
+     * The result decided for the request within the window, if any. A known result is read back from the topic, so
+     * this may block for a broker round trip: call it off event loops.
+     */
     public Optional<IssuanceResult> find(String requestId) {
-        Entry entry = byRequestId.get(requestId);
-        if (entry == null || entry.seenAt.isBefore(clock.instant().minus(window))) {
+        Entry entry = live(byRequestId.get(RequestKey.of(requestId)));
+        if (entry == null) {
             return Optional.empty();
         }
-        return Optional.of(entry.result);
+        IssuanceResult result = entry.inTopic() ? readBack(entry) : entry.produced();
+        return result != null && requestId.equals(result.requestId()) ? Optional.of(result) : Optional.empty();
     }
 
     /** Records a result this instance produced itself, before it comes back from the topic. */
     public void record(IssuanceResult result) {
-        byRequestId.put(result.requestId(), new Entry(result, clock.instant()));
+        byRequestId.putIfAbsent(RequestKey.of(result.requestId()),
+                new Entry(-1, -1, result, clock.millis()));
+    }
+
+    /** How many results are held in memory rather than as a position (produced here, not yet read back). */
+    public long resultsHeld() {
+        return byRequestId.values().stream().filter(e -> !e.inTopic()).count();
+    }
+
+    private Entry live(Entry entry) {
+        return entry == null || entry.seenAtMillis() < clock.millis() - window.toMillis() ? null : entry;
+    }
+
+    private synchronized IssuanceResult readBack(Entry entry) {
+        TopicPartition partition = new TopicPartition(Topics.ISSUANCE_RESULTS, entry.partition());
+        if (lookup == null) {
+            lookup = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        }
+        lookup.assign(List.of(partition));
+        lookup.seek(partition, entry.offset());
+        Instant deadline = clock.instant().plusSeconds(10);
+        while (clock.instant().isBefore(deadline)) {
+            for (ConsumerRecord<byte[], byte[]> record : lookup.poll(Duration.ofMillis(200))) {
+                if (record.offset() == entry.offset()) {
+                    return parse(record);
+                }
+            }
+        }
+        throw new IllegalStateException("the issuance result at " + partition + "@" + entry.offset()
+                + " could not be read back within 10 s");
     }
 
     @Override
@@ -102,14 +168,24 @@ public final class RecentIssuanceResults implements AutoCloseable {
         if (current != null) {
             current.wakeup();
         }
+        synchronized (this) {
+            if (lookup != null) {
+                lookup.close(Duration.ofSeconds(1));
+                lookup = null;
+            }
+        }
     }
 
-    private void run() {
+    private Properties consumerProperties() {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
+        return properties;
+    }
+
+    private void run() {
+        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer = kafka;
             List<TopicPartition> partitions = waitForPartitions(kafka);
@@ -165,19 +241,26 @@ public final class RecentIssuanceResults implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
-        IssuanceResult result;
+        IssuanceResult result = parse(record);
+        if (result == null || result.requestId() == null) {
+            return;
+        }
+        RequestKey key = RequestKey.of(result.requestId());
+        Entry positioned = new Entry(record.partition(), record.offset(), null, record.timestamp());
+        // The first answer in the topic is the one every instance gives again; one produced here is replaced by its
+        // position once read back, so its result leaves the heap.
+        byRequestId.compute(key, (k, held) -> held == null || !held.inTopic() ? positioned : held);
+        listener.accept(result);
+    }
+
+    private IssuanceResult parse(ConsumerRecord<byte[], byte[]> record) {
         try {
-            result = json.readValue(record.value(), IssuanceResult.class);
+            return json.readValue(record.value(), IssuanceResult.class);
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warnf("skipped an unreadable issuance result at %s-%d@%d", record.topic(), record.partition(),
                     record.offset());
-            return;
+            return null;
         }
-        if (result.requestId() == null) {
-            return;
-        }
-        byRequestId.putIfAbsent(result.requestId(), new Entry(result, Instant.ofEpochMilli(record.timestamp())));
-        listener.accept(result);
     }
 
     private void evictExpired() {
@@ -186,7 +269,7 @@ public final class RecentIssuanceResults implements AutoCloseable {
             return;
         }
         lastEviction = now;
-        Instant cutoff = now.minus(window);
-        byRequestId.values().removeIf(entry -> entry.seenAt.isBefore(cutoff));
+        long cutoff = now.minus(window).toEpochMilli();
+        byRequestId.values().removeIf(entry -> entry.seenAtMillis() < cutoff);
     }
 }

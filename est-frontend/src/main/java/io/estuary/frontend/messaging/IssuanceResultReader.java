@@ -44,6 +44,12 @@ public class IssuanceResultReader {
         return results != null && results.positioned();
     }
 
+    /** Whether an answer to the request is known; never blocks. */
+    public boolean knows(String requestId) {
+        return results.knows(requestId);
+    }
+
+    /** The answer to the request, read back from the topic: may block, call it off the event loop. */
     public Optional<IssuanceResult> find(String requestId) {
         return results.find(requestId);
     }

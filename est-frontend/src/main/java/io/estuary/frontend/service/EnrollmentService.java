@@ -32,6 +32,7 @@ import io.estuary.pki.KeyTransport;
 import io.estuary.pki.ReenrollmentPolicy;
 import io.estuary.pki.ReenrollmentRefusedException;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** One method per RFC 7030 operation; the REST layer only maps HTTP onto these. */
 @ApplicationScoped
@@ -136,13 +137,28 @@ public class EnrollmentService {
     private Uni<byte[]> enroll(String requester, String label, EstOperation operation, CertificationRequest csr) {
         byte[] der = csr.encoded();
         String requestId = EnrollmentRequestId.of(requester, label, operation.path(), der);
-        Optional<IssuanceResult> decided = results.find(requestId);
-        if (decided.isPresent()) {
-            return Uni.createFrom().item(() -> certificateOrRejection(decided.get()));
+        if (results.knows(requestId)) {
+            // A retry of a decided request: its answer is read back from the topic, off the event loop.
+            return Uni.createFrom().item(() -> results.find(requestId))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .onFailure().transform(e -> new EnrollmentUnavailableException(
+                            "the earlier answer to this request cannot be read; retry later", e))
+                    .chain(decided -> decided.isPresent()
+                            ? Uni.createFrom().item(certificateOrRejection(decided.get()))
+                            : submit(requestId, requester, label, operation, der));
         }
+        return submit(requestId, requester, label, operation, der);
+    }
+
+    private Uni<byte[]> submit(String requestId, String requester, String label, EstOperation operation, byte[] der) {
         PendingEnrollments.Waiting waiting = pending.join(requestId);
-        // The answer may have arrived between the lookup and the join.
-        results.find(requestId).ifPresent(pending::complete);
+        if (results.knows(requestId)) {
+            // The answer arrived between the lookup and the join, so the reader found nobody waiting: hand it over.
+            Uni.createFrom().item(() -> results.find(requestId))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .subscribe().with(found -> found.ifPresent(pending::complete),
+                            e -> LOG.warnf("request %s: the answer could not be read back: %s", requestId, e));
+        }
         Uni<Void> sent = Uni.createFrom().voidItem();
         if (waiting.first()) {
             sent = publisher.publish(new CsrSubmitted(requestId, requester, label, operation.path(),

@@ -1,0 +1,115 @@
+package io.estuary.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.estuary.contracts.IssuanceResult;
+import io.estuary.contracts.Topics;
+import io.estuary.testkit.KafkaTestClient;
+
+/** Against the real broker of the test stack (ESTUARY_KAFKA_BOOTSTRAP). */
+class RecentIssuanceResultsTest {
+    private static KafkaTestClient kafka;
+    private static RecentIssuanceResults results;
+    private static final ConcurrentLinkedQueue<String> heard = new ConcurrentLinkedQueue<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = new KafkaTestClient();
+        results = new RecentIssuanceResults(KafkaTestClient.bootstrapServers(), Duration.ofMinutes(15),
+                KafkaTestClient.JSON, r -> heard.add(r.requestId()));
+        results.start("recent-results-test");
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (!results.caughtUp() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+        assertTrue(results.caughtUp(), "the reader caught up");
+    }
+
+    @AfterAll
+    static void stop() {
+        results.close();
+        kafka.close();
+    }
+
+    @Test
+    void aResultReadFromTheTopicIsFoundAgainByReadingItBack() throws Exception {
+        IssuanceResult published = result(UUID.randomUUID().toString(), "MIIBcertificate-1");
+        kafka.send(Topics.ISSUANCE_RESULTS, published.requester(), published);
+        awaitHeard(published.requestId());
+        assertTrue(results.knows(published.requestId()));
+        assertEquals(Optional.of(published), results.find(published.requestId()));
+        assertFalse(results.knows(UUID.randomUUID().toString()));
+        assertEquals(Optional.empty(), results.find(UUID.randomUUID().toString()));
+    }
+
+    @Test
+    void theFirstAnswerInTheTopicWins() throws Exception {
+        String requestId = UUID.randomUUID().toString();
+        IssuanceResult first = result(requestId, "MIIBfirst");
+        kafka.send(Topics.ISSUANCE_RESULTS, first.requester(), first);
+        kafka.send(Topics.ISSUANCE_RESULTS, first.requester(), result(requestId, "MIIBsecond"));
+        awaitHeard(requestId);
+        awaitHeard(requestId);
+        assertEquals("MIIBfirst", results.find(requestId).orElseThrow().certificate());
+    }
+
+    @Test
+    void aResultProducedHereIsKnownAtOnceAndLeavesTheHeapOnceReadBack() throws Exception {
+        IssuanceResult mine = result(UUID.randomUUID().toString(), "MIIBmine");
+        results.record(mine);
+        assertTrue(results.knows(mine.requestId()));
+        assertEquals(Optional.of(mine), results.find(mine.requestId()));
+        assertTrue(results.resultsHeld() >= 1);
+        kafka.send(Topics.ISSUANCE_RESULTS, mine.requester(), mine);
+        awaitHeard(mine.requestId());
+        assertEquals(0, results.resultsHeld(), "only positions are kept once results are in the topic");
+        assertEquals(Optional.of(mine), results.find(mine.requestId()));
+    }
+
+    @Test
+    void manyResultsAreHeldAsPositionsOnly() throws Exception {
+        List<IssuanceResult> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            IssuanceResult r = result(UUID.randomUUID().toString(), "MIIB" + "x".repeat(600) + i);
+            batch.add(r);
+            kafka.sendAsync(Topics.ISSUANCE_RESULTS, r.requester(), r);
+        }
+        kafka.flush();
+        // One key, so one partition: once the last is read, all are.
+        awaitHeard(batch.get(batch.size() - 1).requestId());
+        for (IssuanceResult r : List.of(batch.get(0), batch.get(250), batch.get(499))) {
+            assertEquals(Optional.of(r), results.find(r.requestId()));
+        }
+        assertEquals(0, results.resultsHeld());
+    }
+
+    private static IssuanceResult result(String requestId, String certificate) {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return new IssuanceResult(requestId, "results-test", "", IssuanceResult.Outcome.ISSUED, null, "device",
+                "CN=device", "0a", "CN=CA", now, now.plusSeconds(3600), certificate, now);
+    }
+
+    private static void awaitHeard(String requestId) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            if (heard.remove(requestId)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("result " + requestId + " was not read within 30 s");
+    }
+}
