@@ -31,17 +31,20 @@ import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.RenewalStatusChanged;
 import io.estuary.contracts.Topics;
+import io.estuary.operatorauth.OperatorRoles;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestIssuances;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 import io.restassured.path.json.JsonPath;
 
 /** The audit trail on the real broker and PostgreSQL: counts, tamper detection, replay, restart. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@TestSecurity(user = "test-auditor", roles = OperatorRoles.AUDITOR)
 class AuditTrailTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static KafkaTestClient kafka;

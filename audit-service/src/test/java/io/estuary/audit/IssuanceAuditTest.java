@@ -16,15 +16,18 @@ import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.Topics;
+import io.estuary.operatorauth.OperatorRoles;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestIssuances;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 
 /** Issuance events from the real broker land in the real PostgreSQL, once each. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@TestSecurity(user = "test-auditor", roles = OperatorRoles.AUDITOR)
 class IssuanceAuditTest {
     private static KafkaTestClient kafka;
 

@@ -106,13 +106,13 @@ class EnrollmentEndToEndIT {
 
         String serial = certificate.getSerialNumber().toString(16);
         JsonNode audit = awaitJson("http://127.0.0.1:" + LocalStack.env("ESTUARY_AUDIT_PORT") + "/issuances?device=" + device,
-                node -> node.size() == 1);
+                "auditor", node -> node.size() == 1);
         assertEquals(serial, audit.get(0).get("serialNumber").asText());
         assertEquals("ISSUED", audit.get(0).get("outcome").asText());
         assertEquals("estuary-demo", audit.get(0).get("requester").asText());
         JsonNode renewal = awaitJson(
                 "http://127.0.0.1:" + LocalStack.env("ESTUARY_RENEWAL_PORT") + "/renewals/devices/" + device,
-                node -> node.has("serialNumber"));
+                "operator", node -> node.has("serialNumber"));
         assertEquals(serial, renewal.get("serialNumber").asText());
         Instant notBefore = certificate.getNotBefore().toInstant();
         Instant notAfter = certificate.getNotAfter().toInstant();
@@ -298,13 +298,16 @@ class EnrollmentEndToEndIT {
         return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static JsonNode awaitJson(String url, java.util.function.Predicate<JsonNode> ready) throws Exception {
+    /** Polls an operator API with a bearer token of the role it needs until the answer is ready. */
+    private static JsonNode awaitJson(String url, String role, java.util.function.Predicate<JsonNode> ready)
+            throws Exception {
         HttpClient http = HttpClient.newHttpClient();
+        String token = LocalStack.bearerToken(role);
         Instant deadline = Instant.now().plusSeconds(30);
         String last = "";
         while (Instant.now().isBefore(deadline)) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
             last = response.statusCode() + " " + response.body();
             if (response.statusCode() == 200) {
                 JsonNode node = JSON.readTree(response.body());

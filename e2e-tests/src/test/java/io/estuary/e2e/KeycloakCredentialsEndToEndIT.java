@@ -51,7 +51,7 @@ class KeycloakCredentialsEndToEndIT {
             fail("run the end-to-end tests through the test command: deploy/estuary test");
         }
         root = Path.of(System.getenv().getOrDefault("ESTUARY_ROOT", Path.of("..").toAbsolutePath().toString()));
-        script("services-up");
+        LocalStack.script("services-up");
         estBase = "https://localhost:" + System.getenv("ESTUARY_EST_PORT") + "/.well-known/est";
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
@@ -67,7 +67,7 @@ class KeycloakCredentialsEndToEndIT {
     @AfterAll
     static void stopServices() throws Exception {
         if (root != null) {
-            script("services-down");
+            LocalStack.script("services-down");
         }
     }
 
@@ -128,7 +128,7 @@ class KeycloakCredentialsEndToEndIT {
 
     /** Runs the operator command and reads the credential it prints once. */
     private static Map<String, String> provision(String device, String labels) throws Exception {
-        String output = script("provision-device", device, "--labels", labels);
+        String output = LocalStack.scriptOutput("provision-device", device, "--labels", labels);
         Map<String, String> fields = new HashMap<>();
         for (String line : output.split("\n")) {
             String[] parts = line.trim().split("\\s+", 2);
@@ -138,17 +138,5 @@ class KeycloakCredentialsEndToEndIT {
         }
         assertTrue(fields.containsKey("password"), output);
         return fields;
-    }
-
-    private static String script(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(root.resolve("deploy/estuary").toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int exit = process.waitFor();
-        if (exit != 0) {
-            throw new AssertionError("deploy/estuary " + args[0] + " exited " + exit);
-        }
-        return output;
     }
 }

@@ -3,7 +3,10 @@ package io.estuary.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The stack the test command started (broker, PostgreSQL, token), and the user's script that runs the services. */
 final class LocalStack {
@@ -26,6 +29,21 @@ final class LocalStack {
     static void script(String command) throws Exception {
         Process process = new ProcessBuilder(root().resolve("deploy/estuary").toString(), command).inheritIO().start();
         assertEquals(0, process.waitFor(), "deploy/estuary " + command);
+    }
+
+    /** Runs {@code deploy/estuary <args>} and returns its standard output; its log lines go to ours. */
+    static String scriptOutput(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(root().resolve("deploy/estuary").toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), "deploy/estuary " + args[0]);
+        return output;
+    }
+
+    /** A bearer token for the operator APIs, from the operator command {@code deploy/estuary token <role>}. */
+    static String bearerToken(String role) throws Exception {
+        return scriptOutput("token", role).strip();
     }
 
     static String env(String name) {

@@ -82,6 +82,26 @@ class KeycloakAuthenticationTest {
                 .statusCode(403);
     }
 
+    /**
+     * Keycloak access tokens open the operator API only, by role: a device's own token (password grant of the
+     * est-frontend client) neither enrolls nor reads the CA information; the operator account's token reads it.
+     */
+    @Test
+    void bearerTokensNeverEnrollAndOpenTheCaInformationByRole() throws Exception {
+        DeviceProvisioning.Credential device = provisioning.provision(unique("kc-bearer"), List.of("default"));
+        String deviceToken = accessToken("est-frontend", device.username(), device.password());
+        given().header("Authorization", "Bearer " + deviceToken).contentType("application/pkcs10")
+                .body(NOT_BASE64.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).when()
+                .post("/.well-known/est/simpleenroll").then().statusCode(401)
+                .header("WWW-Authenticate", equalTo("Basic realm=\"estuary\""));
+        given().header("Authorization", "Bearer " + deviceToken).get("/api/cas").then().statusCode(403);
+
+        String operatorPassword = Files.readString(Path.of(System.getenv("ESTUARY_STATE"), "secrets/operator-password"))
+                .strip();
+        given().header("Authorization", "Bearer " + accessToken("estuary-cli", "estuary-operator", operatorPassword))
+                .get("/api/cas").then().statusCode(200);
+    }
+
     @Test
     void wrongPasswordIs401WithTheBasicChallengeAndAnEventWithoutTheSecret() {
         DeviceProvisioning.Credential device = provisioning.provision(unique("kc-wrong"), List.of("default"));
@@ -128,6 +148,14 @@ class KeycloakAuthenticationTest {
         // Bytes: RestAssured needs no encoder for the EST media type then.
         return given().auth().preemptive().basic(user, password).contentType("application/pkcs10")
                 .body(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).when().post(path).then();
+    }
+
+    /** An access token from the realm's password grant. */
+    private static String accessToken(String clientId, String username, String password) {
+        return given().formParam("grant_type", "password").formParam("client_id", clientId)
+                .formParam("username", username).formParam("password", password)
+                .post(keycloakUrl() + "/realms/estuary/protocol/openid-connect/token").then().statusCode(200)
+                .extract().path("access_token");
     }
 
     private static String csr() {

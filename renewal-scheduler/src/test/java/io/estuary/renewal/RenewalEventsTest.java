@@ -38,6 +38,7 @@ import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.RenewalStatusChanged;
 import io.estuary.contracts.RenewalStatusChanged.Status;
 import io.estuary.contracts.Topics;
+import io.estuary.operatorauth.OperatorRoles;
 import io.estuary.renewal.repository.CertificateRepository;
 import io.estuary.renewal.service.RenewalEventPublisher;
 import io.estuary.renewal.service.RenewalScanner;
@@ -47,6 +48,7 @@ import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestIssuances;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 
 /**
  * Renewal events on the real broker and PostgreSQL, with certificates living seconds (test profile: scan every 1 s,
@@ -56,6 +58,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(WebhookReceiver.class)
+@TestSecurity(user = "test-operator", roles = OperatorRoles.OPERATOR)
 class RenewalEventsTest {
     private static KafkaTestClient kafka;
     private static RenewalEventRecorder recorder;

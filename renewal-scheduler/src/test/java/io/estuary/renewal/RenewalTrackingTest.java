@@ -15,15 +15,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.Topics;
+import io.estuary.operatorauth.OperatorRoles;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestIssuances;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 
 /** Issuance events from the real broker become renewal records in the real PostgreSQL. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@TestSecurity(user = "test-operator", roles = OperatorRoles.OPERATOR)
 class RenewalTrackingTest {
     private static KafkaTestClient kafka;
 

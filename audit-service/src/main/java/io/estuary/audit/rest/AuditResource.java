@@ -3,6 +3,7 @@ package io.estuary.audit.rest;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,15 +23,17 @@ import io.estuary.audit.service.AuditRecordView;
 import io.estuary.audit.service.ChainVerification;
 import io.estuary.audit.service.ChainVerificationService;
 import io.estuary.audit.service.PageRequest;
+import io.estuary.operatorauth.OperatorRoles;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
  * The auditor's API: records by device, serial number, label, outcome, request and time range, in chain order;
- * exports of the same as JSON lines and CSV; and verification of the hash chain.
+ * exports of the same as JSON lines and CSV; and verification of the hash chain. Bearer token with the auditor role.
  */
 @Path("/audit")
+@RolesAllowed(OperatorRoles.AUDITOR)
 public class AuditResource {
     private static final int EXPORT_PAGE_SIZE = 500;
 

@@ -2,6 +2,7 @@ package io.estuary.audit.rest;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,11 +18,16 @@ import io.estuary.audit.repository.AuditRecord;
 import io.estuary.audit.repository.AuditRecordRepository;
 import io.estuary.audit.service.InvalidQueryException;
 import io.estuary.contracts.IssuanceResult;
+import io.estuary.operatorauth.OperatorRoles;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
-/** The signer's decisions (issued or rejected) for a device or a request, as the signer published them. */
+/**
+ * The signer's decisions (issued or rejected) for a device or a request, as the signer published them. Part of the audit
+ * trail: bearer token with the auditor role.
+ */
 @Path("/issuances")
+@RolesAllowed(OperatorRoles.AUDITOR)
 @Produces(MediaType.APPLICATION_JSON)
 public class IssuanceResource {
     @Inject

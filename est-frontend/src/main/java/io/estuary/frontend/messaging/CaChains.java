@@ -47,7 +47,7 @@ public class CaChains {
     ObjectMapper objectMapper;
 
     private final Map<String, byte[]> certsOnlyByAlias = new ConcurrentHashMap<>();
-    private final Map<String, X509Certificate> signingCertificateByAlias = new ConcurrentHashMap<>();
+    private final Map<String, HeldChain> chainByAlias = new ConcurrentHashMap<>();
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
@@ -72,7 +72,24 @@ public class CaChains {
 
     /** The certificates of the CAs Estuary signs with (each chain's first). */
     public java.util.Collection<X509Certificate> signingCertificates() {
-        return List.copyOf(signingCertificateByAlias.values());
+        return chainByAlias.values().stream().map(held -> held.chain().get(0)).toList();
+    }
+
+    /** Every chain received so far, by CA alias. */
+    public Map<String, HeldChain> chains() {
+        return Map.copyOf(chainByAlias);
+    }
+
+    /**
+     * A CA's chain as the signer last published it.
+     *
+     * @param chain       the CA's certificate first, then its issuers
+     * @param publishedAt when the signer published it
+     */
+    public record HeldChain(String alias, List<X509Certificate> chain, java.time.Instant publishedAt) {
+        public HeldChain {
+            chain = List.copyOf(chain);
+        }
     }
 
     public boolean knows(String alias) {
@@ -118,8 +135,11 @@ public class CaChains {
                 chain.add((X509Certificate) x509.generateCertificate(
                         new ByteArrayInputStream(Base64.getDecoder().decode(der))));
             }
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException("empty chain");
+            }
             certsOnlyByAlias.put(published.alias(), CertsOnly.encode(chain));
-            signingCertificateByAlias.put(published.alias(), chain.get(0));
+            chainByAlias.put(published.alias(), new HeldChain(published.alias(), chain, published.publishedAt()));
             LOG.infof("CA '%s': %s", published.alias(), chain.get(0).getSubjectX500Principal());
         } catch (java.io.IOException | CertificateException | RuntimeException e) {
             LOG.warnf("skipped an unreadable CA chain record at offset %d", record.offset());

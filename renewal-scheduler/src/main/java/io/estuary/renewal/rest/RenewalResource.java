@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
@@ -20,12 +21,15 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.estuary.operatorauth.OperatorRoles;
 import io.estuary.renewal.repository.CertificateRepository;
 import io.estuary.renewal.service.RenewalState;
 import io.smallrye.mutiny.Uni;
 
+/** The fleet's renewal state, for operators: bearer token with the operator role. */
 @Path("/renewals")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(OperatorRoles.OPERATOR)
 public class RenewalResource {
     private static final int MAX_LIMIT = 1000;
     /** Deep offsets get slow on a large fleet; beyond this, filter by label instead. */
