@@ -32,7 +32,18 @@ public final class CertificationRequest {
         return fromDer(Base64Body.decode(base64Body));
     }
 
+    /** Parses DER and verifies the proof of possession (the CSR's signature with its own public key). */
     public static CertificationRequest fromDer(byte[] der) {
+        CertificationRequest parsed = fromDerUnverified(der);
+        parsed.verifyProofOfPossession();
+        return parsed;
+    }
+
+    /**
+     * Parses DER without checking the signature: for a signer whose deployment relies on the frontend's check (see
+     * the signer's {@code verify-proof-of-possession}); the profile policy is still applied to what is parsed.
+     */
+    public static CertificationRequest fromDerUnverified(byte[] der) {
         JcaPKCS10CertificationRequest request;
         try {
             request = new JcaPKCS10CertificationRequest(der).setProvider(BC);
@@ -46,8 +57,13 @@ public final class CertificationRequest {
         } catch (Exception e) {
             throw new InvalidCsrException("the CSR's public key cannot be read: unsupported algorithm or encoding");
         }
+        return new CertificationRequest(request, key);
+    }
+
+    private void verifyProofOfPossession() {
         try {
-            boolean valid = request.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(key));
+            boolean valid = request.isSignatureValid(
+                    new JcaContentVerifierProviderBuilder().setProvider(BC).build(publicKey));
             if (!valid) {
                 throw new InvalidCsrException("the CSR's signature does not verify with its public key");
             }
@@ -57,7 +73,6 @@ public final class CertificationRequest {
             }
             throw new InvalidCsrException("the CSR's signature cannot be checked: " + e.getMessage());
         }
-        return new CertificationRequest(request, key);
     }
 
     /**

@@ -33,6 +33,15 @@ class CertificationRequestTest {
     }
 
     @Test
+    void unverifiedParsingSkipsOnlyTheSignatureCheck() {
+        // For a signer that relies on the frontend's check: the foreign signature passes, garbage still does not.
+        CertificationRequest parsed = CertificationRequest.fromDerUnverified(
+                TestCsrs.csrWithForeignSignature("device-4"));
+        assertEquals("CN=device-4", parsed.subject().toString());
+        assertThrows(MalformedRequestException.class, () -> CertificationRequest.fromDerUnverified("x".getBytes()));
+    }
+
+    @Test
     void refusesBytesThatAreNotACsr() {
         assertThrows(MalformedRequestException.class, () -> CertificationRequest.fromDer("hello".getBytes()));
         assertThrows(MalformedRequestException.class, () -> CertificationRequest.fromDer(new byte[] { 0x30, 0x03, 1 }));

@@ -44,7 +44,8 @@ import io.estuary.testkit.TestTls;
  * <pre>
  * EnrollmentBenchmark --host localhost --port 8443 --trust tls-trust-anchor.pem --user U --password P
  *                     [--duration PT20S]  (the password may come from ESTUARY_DEMO_PASSWORD instead)
- *                     [--concurrency 1,8,32,128] [--signer-requests 3000] [--out bench.md]
+ *                     [--concurrency 1,8,32,128] [--connections kept-alive,new] [--signer-requests 3000]
+ *                     [--intervals PT10S] [--max-csrs 60000] [--out bench.md]
  * </pre>
  */
 public final class EnrollmentBenchmark {
@@ -54,6 +55,10 @@ public final class EnrollmentBenchmark {
     private final int port;
     private final SSLContext tls;
     private final String authorization;
+    /** When set, the throughput of every interval of each row is printed too (is it flat over a long run?). */
+    private Duration interval;
+    private final StringBuilder series = new StringBuilder();
+    private int maxCsrs = 60_000;
 
     private EnrollmentBenchmark(String host, int port, SSLContext tls, String authorization) {
         this.host = host;
@@ -73,10 +78,15 @@ public final class EnrollmentBenchmark {
         int[] levels = Arrays.stream(options.getOrDefault("concurrency", "1,8,32,128").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         Path out = Path.of(options.getOrDefault("out", "bench-results.md"));
+        // --intervals PT10S: throughput per interval as well; --max-csrs: the pool for long runs (memory and set-up).
+        Duration interval = options.containsKey("intervals") ? Duration.parse(options.get("intervals")) : null;
+        int maxCsrs = Integer.parseInt(options.getOrDefault("max-csrs", "60000"));
         EnrollmentBenchmark bench = new EnrollmentBenchmark(host, port, TestTls.trusting(Path.of(options.get("trust"))),
                 "Basic " + Base64.getEncoder().encodeToString((options.getOrDefault("user", "estuary-demo") + ":"
                         + options.getOrDefault("password", System.getenv("ESTUARY_DEMO_PASSWORD")))
                         .getBytes(StandardCharsets.UTF_8)));
+        bench.interval = interval;
+        bench.maxCsrs = maxCsrs;
 
         StringBuilder table = new StringBuilder();
         table.append("| connections | concurrency | enrollments/s | p50 ms | p95 ms | p99 ms | ok | errors |\n");
@@ -100,15 +110,18 @@ public final class EnrollmentBenchmark {
         System.out.println(signer);
         String machine = Runtime.getRuntime().availableProcessors() + " cores, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version");
+        String overTime = bench.series.isEmpty() ? "" : "\nThroughput over time (enrollments completed so far, rate in "
+                + "each " + interval.toSeconds() + " s):\n\n| row | at | completed | per second |\n| --- | --- | --- | --- |\n"
+                + bench.series;
         Files.writeString(out, "Measured " + Instant.now() + " on " + machine + ", whole local stack on the same "
-                + "machine, " + duration.toSeconds() + " s per row.\n\n" + table + "\n" + signer + "\n");
+                + "machine, " + duration.toSeconds() + " s per row.\n\n" + table + "\n" + signer + "\n" + overTime);
         System.out.println("written to " + out);
     }
 
     /** One row: {@code concurrency} workers enrolling for {@code duration}. */
     private String run(boolean keepAlive, int concurrency, Duration duration, StringBuilder table) throws Exception {
         // Enough distinct CSRs for a generous rate; generated before the clock starts.
-        int needed = (int) Math.min(60_000, Math.max(2_000, duration.toSeconds() * 1_500));
+        int needed = (int) Math.min(maxCsrs, Math.max(2_000, duration.toSeconds() * 1_500));
         ConcurrentLinkedQueue<byte[]> csrs = new ConcurrentLinkedQueue<>(csrs(needed));
         LongAdder ok = new LongAdder();
         Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -164,8 +177,31 @@ public final class EnrollmentBenchmark {
         }
         Instant started = Instant.now();
         workers.forEach(Thread::start);
+        Thread reporter = interval == null || table.isEmpty() ? null : new Thread(() -> {
+            long previous = 0;
+            try {
+                for (long at = interval.toMillis(); ; at += interval.toMillis()) {
+                    Thread.sleep(Math.max(0, started.toEpochMilli() + at - System.currentTimeMillis()));
+                    long now = ok.sum();
+                    String line = String.format("| %s c=%d | %d s | %d | %.0f |%n", keepAlive ? "kept alive"
+                            : "new TLS", concurrency, at / 1000, now, (now - previous) * 1000.0 / interval.toMillis());
+                    series.append(line);
+                    System.err.print(line);
+                    previous = now;
+                }
+            } catch (InterruptedException e) {
+                // the row is over
+            }
+        }, "interval-reporter");
+        if (reporter != null) {
+            reporter.setDaemon(true);
+            reporter.start();
+        }
         for (Thread worker : workers) {
             worker.join();
+        }
+        if (reporter != null) {
+            reporter.interrupt();
         }
         double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 0, (int) l[l.length - 1])).sorted()

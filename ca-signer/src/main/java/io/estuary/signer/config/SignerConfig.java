@@ -12,6 +12,15 @@ public interface SignerConfig {
     @WithDefault("PT15M")
     java.time.Duration retryWindow();
 
+    /**
+     * Whether the signer checks each CSR's signature again after the frontend did. On by default (defence in depth);
+     * switching it off saves most of the signer's CPU per certificate and is sound only where nothing but Estuary's
+     * frontends may write to the requests topic (Kafka ACLs): whoever can write there can already get a certificate
+     * for a key of their own, and the profile policy is applied either way.
+     */
+    @WithDefault("true")
+    boolean verifyProofOfPossession();
+
     interface Hsm {
         /** Path of the PKCS#11 module. */
         @WithDefault("/usr/lib/softhsm/libsofthsm2.so")

@@ -122,7 +122,9 @@ public class SigningService {
         IssuedCertificate issued;
         String sealedKey = null;
         try {
-            CertificationRequest csr = CertificationRequest.fromDer(Base64Body.decode(request.csr()));
+            byte[] der = Base64Body.decode(request.csr());
+            CertificationRequest csr = config.verifyProofOfPossession() ? CertificationRequest.fromDer(der)
+                    : CertificationRequest.fromDerUnverified(der);
             if (request.serverKeyGeneration()) {
                 var transportKey = KeyTransport.publicKey(Base64Body.decode(request.keyTransportKey()));
                 KeyPair generated = generateFor(profile);
