@@ -98,8 +98,12 @@ class RecentIssuanceResultsTest {
 
     private static IssuanceResult result(String requestId, String certificate) {
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        return new IssuanceResult(requestId, "results-test", "", IssuanceResult.Outcome.ISSUED, null, "device",
-                "CN=device", "0a", "CN=CA", now, now.plusSeconds(3600), certificate, now);
+        // A random serial and device: later modules' consumers read this topic too, and the renewal tracker keys
+        // certificates by serial.
+        String serial = UUID.randomUUID().toString().replace("-", "");
+        return new IssuanceResult(requestId, "results-test", "", IssuanceResult.Outcome.ISSUED, null,
+                "results-test-" + serial, "CN=results-test-" + serial, serial, "CN=Results Test CA", now,
+                now.plusSeconds(3600), certificate, now);
     }
 
     private static void awaitHeard(String requestId) throws InterruptedException {
