@@ -1,10 +1,18 @@
 package io.estuary.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -15,13 +23,21 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.est.ESTException;
 import org.bouncycastle.est.ESTService;
@@ -30,6 +46,7 @@ import org.bouncycastle.est.jcajce.JsseESTServiceBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -37,19 +54,33 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.estuary.pki.Base64Body;
+import io.estuary.pki.CertificateAuthority;
+import io.estuary.pki.CertificateProfile;
+import io.estuary.pki.CertificationRequest;
+import io.estuary.pki.Pem;
+import io.estuary.pki.Pkcs11Token;
 import io.estuary.pki.ProfilePolicies;
 import io.estuary.testkit.TestCsrs;
 
 /**
  * The fleet flow over mutual TLS, the way aziot-certd does it: a device born with a manufacturer (IDevID) certificate
- * uses it once to get an EST identity, then enrolls with the EST identity. Certificates from elsewhere are refused.
+ * uses it once to get an EST identity, then enrolls with the EST identity, and falls back to the bootstrap
+ * certificate when the EST identity expired or is refused. The handshake accepts every client certificate: refusals
+ * are HTTP answers with a reason.
  */
 class CertificateEnrollmentIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static Path root;
     private static Path state;
     private static Path work;
     private static X509TrustManager[] trust;
     private static String authority;
+    private static String estBase;
+    private static CertificateAuthority estuaryCa;
 
     @BeforeAll
     static void startServicesWithABootstrapCa() throws Exception {
@@ -68,10 +99,11 @@ class CertificateEnrollmentIT {
         makeCa("foreign", "Foreign Root");
         makeClientCertificate("idevid", "idevid-device-7", "manufacturer");
         makeClientCertificate("stranger", "stranger-device", "foreign");
-        LocalStack.script("services-up"); // the listener's trust bundle now includes the manufacturer CA
+        LocalStack.script("services-up"); // the frontend reads the bootstrap CAs at start
         X509Certificate anchor = read(state.resolve("pki/tls-trust-anchor.pem"));
         trust = JcaJceUtils.getCertPathTrustManager(Set.of(new TrustAnchor(anchor, null)), null);
         authority = "localhost:" + LocalStack.env("ESTUARY_EST_PORT");
+        estBase = "https://" + authority + "/.well-known/est";
     }
 
     @AfterAll
@@ -114,15 +146,215 @@ class CertificateEnrollmentIT {
         assertEquals(403, notAnIdentity.getStatusCode());
     }
 
+    /** The handshake lets the foreign certificate through; the answer is 403 with the reason, and no Basic challenge. */
     @Test
-    void aCertificateFromAForeignCaIsRefused() throws Exception {
-        ESTService stranger = client(read(work.resolve("stranger.pem")), key(work.resolve("stranger.key")));
-        Exception refused = assertThrows(Exception.class,
-                () -> stranger.simpleEnroll(false, csr("stranger-device", TestCsrs.ecP256()), null));
-        // Refused in the TLS handshake (no HTTP answer) or, if the handshake let it through, not with a certificate.
-        if (refused instanceof ESTException est && est.getStatusCode() != 0) {
-            assertTrue(est.getStatusCode() == 401 || est.getStatusCode() == 403, "status " + est.getStatusCode());
+    void aCertificateFromAForeignCaIsRefusedWithAReason() throws Exception {
+        HttpClient stranger = https(read(work.resolve("stranger.pem")), key(work.resolve("stranger.key")));
+        HttpResponse<String> refused = post(stranger, "/simpleenroll", csr("stranger-device", TestCsrs.ecP256()));
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertTrue(refused.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
+        assertTrue(refused.body().contains("client certificate 'CN=stranger-device' issued by 'CN=Foreign Root' is "
+                + "not from a CA Estuary trusts"), refused.body());
+        assertTrue(refused.headers().firstValue("WWW-Authenticate").isEmpty());
+        // A certificate Estuary did not issue cannot be renewed either.
+        HttpResponse<String> reenroll = post(stranger, "/simplereenroll", csr("stranger-device", TestCsrs.ecP256()));
+        assertEquals(403, reenroll.statusCode(), reenroll.body());
+        assertTrue(reenroll.body().contains("renews certificates Estuary issued"), reenroll.body());
+        // cacerts does not care about client certificates.
+        assertEquals(200, stranger.send(HttpRequest.newBuilder(URI.create(estBase + "/cacerts")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    /**
+     * An EST identity signed by the CA key in the HSM but expired: 401 with the expiry on simpleenroll and on
+     * simplereenroll, a Basic challenge, and an AuthenticationFailed event in the audit trail.
+     */
+    @Test
+    void anExpiredEstIdentityGets401WithItsExpiry() throws Exception {
+        String device = "expired-identity-" + System.currentTimeMillis();
+        KeyPair key = TestCsrs.ecP256();
+        X509Certificate expired = expiredEstIdentity(device, key);
+        assertTrue(ProfilePolicies.issuedUnder(expired, "est-identity"));
+        assertTrue(expired.getNotAfter().toInstant().isBefore(Instant.now()));
+        String expiry = "client certificate 'CN=" + device + "' expired at " + expired.getNotAfter().toInstant();
+
+        HttpClient withExpired = https(expired, key.getPrivate());
+        HttpResponse<String> enroll = post(withExpired, "/simpleenroll", csr(device, TestCsrs.ecP256()));
+        assertEquals(401, enroll.statusCode(), enroll.body());
+        assertEquals(expiry + "\n", enroll.body());
+        assertEquals("Basic realm=\"estuary\"", enroll.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertTrue(enroll.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
+
+        HttpResponse<String> reenroll = post(withExpired, "/simplereenroll", csr(device, key));
+        assertEquals(401, reenroll.statusCode(), reenroll.body());
+        assertTrue(reenroll.body().startsWith(expiry + "; an expired certificate cannot be renewed"),
+                reenroll.body());
+
+        JsonNode failure = awaitAuthenticationFailure("CN=" + device + " sha256:");
+        assertEquals("certificate", failure.get("payload").get("method").asText());
+        assertEquals(expiry, failure.get("reason").asText());
+    }
+
+    /**
+     * The aziot-style client script: with an expired EST identity it falls back to its bootstrap certificate, gets a
+     * fresh EST identity and enrolls the device certificate with it; the next run uses that identity directly; an EST
+     * identity the server refuses (a device certificate, 403) also sends it back to the bootstrap certificate.
+     */
+    @Test
+    void theIotEdgeScriptFallsBackToItsBootstrapCertificate() throws Exception {
+        String device = "fallback-device-" + System.currentTimeMillis();
+        Path identityCert = work.resolve(device + "-identity.pem");
+        Path identityKey = work.resolve(device + "-identity.key");
+        KeyPair oldKey = TestCsrs.ecP256();
+        X509Certificate expired = expiredEstIdentity(device, oldKey);
+        Files.writeString(identityCert, Pem.encode(expired));
+        Files.writeString(identityKey, pem(oldKey.getPrivate()));
+
+        // 1. Expired: the bootstrap certificate gets a new EST identity, which enrolls the device certificate.
+        ScriptRun first = runIotEdgeScript(device, identityCert, identityKey);
+        assertTrue(first.stderr().contains("the EST identity expired"), first.stderr());
+        X509Certificate renewed = read(identityCert);
+        assertNotEquals(expired.getSerialNumber(), renewed.getSerialNumber());
+        assertTrue(ProfilePolicies.issuedUnder(renewed, "est-identity"));
+        assertEquals("CN=" + device, renewed.getSubjectX500Principal().getName());
+        renewed.checkValidity();
+        X509Certificate deviceCertificate = first.issued();
+        assertEquals("CN=" + device, deviceCertificate.getSubjectX500Principal().getName());
+        assertTrue(ProfilePolicies.issuedUnder(deviceCertificate, "device-identity"));
+        assertEquals(renewed.getSubjectX500Principal().getName(), requesterOf(deviceCertificate),
+                "the device certificate was requested with the new EST identity");
+
+        // 2. Valid now: used as is, no bootstrap.
+        ScriptRun second = runIotEdgeScript(device, identityCert, identityKey);
+        assertFalse(second.stderr().contains("bootstrap"), second.stderr());
+        assertEquals(renewed.getSerialNumber(), read(identityCert).getSerialNumber());
+        assertTrue(ProfilePolicies.issuedUnder(second.issued(), "device-identity"));
+
+        // 3. Not expired but refused by the server (a device certificate is no EST identity): back to the bootstrap.
+        Files.writeString(identityCert, Pem.encode(deviceCertificate));
+        Files.writeString(identityKey, Files.readString(Path.of(first.folder()).resolve("key.pem")));
+        ScriptRun third = runIotEdgeScript(device, identityCert, identityKey);
+        assertTrue(third.stderr().contains("the server refused the EST identity (403)"), third.stderr());
+        assertTrue(third.stderr().contains("not as an EST identity"), third.stderr());
+        assertTrue(ProfilePolicies.issuedUnder(read(identityCert), "est-identity"));
+        assertTrue(ProfilePolicies.issuedUnder(third.issued(), "device-identity"));
+    }
+
+    /** An EST identity issued by Estuary's CA key in the token, valid for a day that ended yesterday. */
+    private static X509Certificate expiredEstIdentity(String commonName, KeyPair key) {
+        CertificateProfile estIdentity = new CertificateProfile("est-identity", LocalStack.env("ESTUARY_CA_ALIAS"),
+                Duration.ofDays(1), 2048, Set.of("P-256", "P-384"), List.of(KeyPurposeId.id_kp_clientAuth), false,
+                Optional.empty(), Optional.empty(), true, false);
+        return estuaryCa().issue(CertificationRequest.fromDer(TestCsrs.csr(commonName, key)), estIdentity,
+                Instant.now().minus(Duration.ofDays(2))).certificate();
+    }
+
+    /** The CA the signer uses: the same SoftHSM2 token (SOFTHSM2_CONF is set for this JVM by the pom). */
+    private static synchronized CertificateAuthority estuaryCa() {
+        if (estuaryCa == null) {
+            try {
+                char[] pin = Files.readString(state.resolve("secrets/hsm-pin")).strip().toCharArray();
+                Pkcs11Token token = Pkcs11Token.open(new Pkcs11Token.Settings("estuary-e2e",
+                        LocalStack.env("ESTUARY_HSM_LIBRARY"), 0), pin);
+                estuaryCa = token.certificateAuthority(LocalStack.env("ESTUARY_CA_ALIAS"));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
+        return estuaryCa;
+    }
+
+    private record ScriptRun(String folder, String stderr) {
+        X509Certificate issued() throws Exception {
+            return read(Path.of(folder).resolve("issued.pem"));
+        }
+    }
+
+    private static ScriptRun runIotEdgeScript(String commonName, Path identityCert, Path identityKey)
+            throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(root.resolve("deploy/est-client-iot-edge.sh").toString(), estBase,
+                state.resolve("pki/tls-trust-anchor.pem").toString(), "-", commonName);
+        builder.environment().putAll(Map.of("EST_IDENTITY_CERT", identityCert.toString(), "EST_IDENTITY_KEY",
+                identityKey.toString(), "EST_BOOTSTRAP_CERT", work.resolve("idevid.pem").toString(),
+                "EST_BOOTSTRAP_KEY", work.resolve("idevid.key").toString()));
+        Path stderr = Files.createTempFile(work, "script", ".err");
+        Process process = builder.redirectError(stderr.toFile()).start();
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        String errors = Files.readString(stderr);
+        assertEquals(0, exit, "est-client-iot-edge.sh failed: " + errors);
+        return new ScriptRun(stdout.strip(), errors);
+    }
+
+    /** Who the audit trail says requested a certificate (the signer's decision, by serial number). */
+    private static String requesterOf(X509Certificate certificate) throws Exception {
+        String device = certificate.getSubjectX500Principal().getName().substring(3);
+        String serial = certificate.getSerialNumber().toString(16);
+        JsonNode decisions = awaitJson("http://127.0.0.1:" + LocalStack.env("ESTUARY_AUDIT_PORT")
+                + "/issuances?device=" + device, node -> find(node, "serialNumber", serial) != null);
+        return find(decisions, "serialNumber", serial).get("requester").asText();
+    }
+
+    private static JsonNode awaitAuthenticationFailure(String requesterPrefix) throws Exception {
+        JsonNode records = awaitJson("http://127.0.0.1:" + LocalStack.env("ESTUARY_AUDIT_PORT")
+                + "/audit/records?outcome=AUTHENTICATION_FAILED&limit=1000",
+                node -> matching(node.get("records"), requesterPrefix) != null);
+        return matching(records.get("records"), requesterPrefix);
+    }
+
+    private static JsonNode matching(JsonNode records, String requesterPrefix) {
+        for (JsonNode record : records) {
+            if (record.get("requester").asText().startsWith(requesterPrefix)) {
+                return record;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode find(JsonNode array, String field, String value) {
+        for (JsonNode node : array) {
+            if (node.has(field) && value.equalsIgnoreCase(node.get(field).asText())) {
+                return node;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode awaitJson(String url, java.util.function.Predicate<JsonNode> ready) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        // The audit trail chains an event once it has settled (ESTUARY_AUDIT_SETTLE, 10 s).
+        Instant deadline = Instant.now().plusSeconds(60);
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200 && ready.test(JSON.readTree(response.body()))) {
+                return JSON.readTree(response.body());
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("not there within 60 s: " + url + " last answer: " + last);
+    }
+
+    /** An HTTPS client trusting the stack's anchor and presenting the certificate (its own connection pool). */
+    private static HttpClient https(X509Certificate certificate, PrivateKey key) throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("anchor", read(state.resolve("pki/tls-trust-anchor.pem")));
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
+        trustManagers.init(trusted);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers(certificate, key), trustManagers.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    private static HttpResponse<String> post(HttpClient client, String operation, PKCS10CertificationRequest csr)
+            throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(estBase + operation))
+                .header("Content-Type", "application/pkcs10")
+                .POST(HttpRequest.BodyPublishers.ofString(Base64Body.encode(csr.getEncoded())))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static ESTService client(X509Certificate certificate, PrivateKey key) throws Exception {
@@ -169,7 +401,7 @@ class CertificateEnrollmentIT {
     }
 
     private static void openssl(List<String> arguments) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(arguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
@@ -179,6 +411,14 @@ class CertificateEnrollmentIT {
     private static X509Certificate read(Path pem) throws Exception {
         return (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem)));
+    }
+
+    private static String pem(PrivateKey key) throws Exception {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            writer.writeObject(key);
+        }
+        return text.toString();
     }
 
     private static PrivateKey key(Path pem) throws Exception {

@@ -2,88 +2,222 @@ package io.estuary.frontend.auth;
 
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
+import io.estuary.frontend.auth.ClientCertificateRefusedException.Refusal;
 import io.estuary.pki.ProfilePolicies;
 
 /**
- * Who may enroll with a TLS client certificate (the handshake has already checked its chain and validity against
- * every CA the listener trusts): on a label, a certificate from one of that label's bootstrap (manufacturer) CAs; on
- * any label, a certificate Estuary issued under the EST-identity profile. Plain Java, so it is unit-tested.
+ * Everything a TLS client certificate is checked for. The handshake accepts any certificate whose key the client
+ * holds ({@link AnyClientCertificateTrustManager}), so that a refused certificate gets an HTTP answer with a reason
+ * rather than a TLS alert; the checks are all here. In order:
+ * <ol>
+ * <li>trust: the chain the client sent leads, signature by signature, to one of Estuary's signing CAs or to a
+ * bootstrap (manufacturer) CA; otherwise 403;</li>
+ * <li>validity: every certificate of that path is valid now; otherwise 401 (the client has to authenticate again,
+ * e.g. with its bootstrap certificate);</li>
+ * <li>what it may do: on a label, a certificate from one of that label's bootstrap CAs enrolls (as an EST identity);
+ * on any label, a certificate Estuary issued under the EST-identity profile (its certificate policy) enrolls;
+ * {@code simplereenroll} renews any certificate Estuary issued. Otherwise 403.</li>
+ * </ol>
+ * Plain Java, so it is unit-tested.
  */
 public final class ClientCertificatePolicy {
     private final Map<String, Set<TrustAnchor>> bootstrapByLabel;
     private final String estIdentityProfile;
+    private final Clock clock;
+
+    /** How a certificate may enroll. */
+    public enum Kind {
+        /** A bootstrap (IDevID) certificate of the label: enrolls as an EST identity. */
+        BOOTSTRAP,
+        /** An EST identity Estuary issued: enrolls on any label under the label's profile. */
+        EST_IDENTITY
+    }
 
     /**
      * @param bootstrapByLabel   bootstrap CAs per label ({@code default} for the unlabelled path)
      * @param estIdentityProfile the profile whose certificates authenticate later requests
+     * @param clock              the time validity is checked at
      */
-    public ClientCertificatePolicy(Map<String, Set<TrustAnchor>> bootstrapByLabel, String estIdentityProfile) {
-        this.bootstrapByLabel = Map.copyOf(bootstrapByLabel);
+    public ClientCertificatePolicy(Map<String, Set<TrustAnchor>> bootstrapByLabel, String estIdentityProfile,
+            Clock clock) {
+        this.bootstrapByLabel = new TreeMap<>(bootstrapByLabel);
         this.estIdentityProfile = estIdentityProfile;
-    }
-
-    /** How a certificate may enroll: as a bootstrap certificate, as an EST identity, or not at all (with why). */
-    public record Decision(boolean bootstrap, boolean estIdentity, Optional<String> refusal) {
+        this.clock = clock;
     }
 
     /**
-     * Whether the certificate may enroll on the label.
+     * How the certificate may enroll ({@code simpleenroll}, {@code serverkeygen}) on the label.
      *
-     * @param chain          the client's chain, its own certificate first
+     * @param chain          the client's chain as sent in the handshake, its own certificate first
      * @param label          the label ({@code ""} for none)
      * @param estuaryIssuers the certificates of the CAs Estuary signs with
+     * @throws ClientCertificateRefusedException with the status and the reason
      */
-    public Decision decide(X509Certificate[] chain, String label, Collection<X509Certificate> estuaryIssuers) {
+    public Kind requireEnrollment(X509Certificate[] chain, String label, Collection<X509Certificate> estuaryIssuers) {
         X509Certificate client = chain[0];
         String key = label.isEmpty() ? LabelAuthorization.DEFAULT_LABEL : label;
-        Set<TrustAnchor> bootstrap = bootstrapByLabel.getOrDefault(key, Set.of());
-        if (ProfilePolicies.issuedUnder(client, estIdentityProfile) && signedByOneOf(client, estuaryIssuers)) {
-            return new Decision(false, true, Optional.empty());
+        Verdict byEstuary = validate(chain, anchors(estuaryIssuers));
+        if (byEstuary.status() == Status.TRUSTED) {
+            if (ProfilePolicies.issuedUnder(client, estIdentityProfile)) {
+                return Kind.EST_IDENTITY;
+            }
+            throw new ClientCertificateRefusedException(Refusal.NOT_ALLOWED, "client certificate " + describe(client)
+                    + " was issued by Estuary but not as an EST identity (profile '" + estIdentityProfile
+                    + "'): it may renew itself with simplereenroll, not enroll");
         }
-        if (!bootstrap.isEmpty() && validates(chain, bootstrap)) {
-            return new Decision(true, false, Optional.empty());
+        refuseIfOutsideValidity(byEstuary);
+        Verdict byBootstrap = validate(chain, bootstrapByLabel.getOrDefault(key, Set.of()));
+        if (byBootstrap.status() == Status.TRUSTED) {
+            return Kind.BOOTSTRAP;
         }
-        return new Decision(false, false, Optional.of("client certificate '"
-                + client.getSubjectX500Principal().getName() + "' (issued by '"
-                + client.getIssuerX500Principal().getName() + "') is neither from a bootstrap CA of label '" + key
-                + "' nor an Estuary EST identity"));
-    }
-
-    private static boolean validates(X509Certificate[] chain, Set<TrustAnchor> anchors) {
-        try {
-            List<X509Certificate> path = Arrays.stream(chain)
-                    .filter(c -> anchors.stream().noneMatch(a -> a.getTrustedCert().equals(c))).toList();
-            PKIXParameters parameters = new PKIXParameters(anchors);
-            parameters.setRevocationEnabled(false);
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
-    }
-
-    private static boolean signedByOneOf(X509Certificate certificate, Collection<X509Certificate> issuers) {
-        for (X509Certificate issuer : issuers) {
-            try {
-                certificate.verify(issuer.getPublicKey());
-                certificate.checkValidity();
-                return true;
-            } catch (GeneralSecurityException e) {
-                // not this issuer
+        refuseIfOutsideValidity(byBootstrap);
+        for (Map.Entry<String, Set<TrustAnchor>> other : bootstrapByLabel.entrySet()) {
+            if (!other.getKey().equals(key) && validate(chain, other.getValue()).status() != Status.UNTRUSTED) {
+                throw new ClientCertificateRefusedException(Refusal.NOT_ALLOWED, "client certificate "
+                        + describe(client) + " is a bootstrap certificate of label '" + other.getKey()
+                        + "', not of label '" + key + "'");
             }
         }
-        return false;
+        throw new ClientCertificateRefusedException(Refusal.UNTRUSTED, "client certificate " + describe(client)
+                + " issued by '" + client.getIssuerX500Principal().getName()
+                + "' is not from a CA Estuary trusts here: neither issued by Estuary nor from a bootstrap CA of label '"
+                + key + "'" + detail(byEstuary, byBootstrap));
+    }
+
+    /**
+     * The certificate {@code simplereenroll} renews: one Estuary issued, valid now.
+     *
+     * @param chain          the client's chain as sent in the handshake, its own certificate first
+     * @param estuaryIssuers the certificates of the CAs Estuary signs with
+     * @return the client's certificate
+     * @throws ClientCertificateRefusedException with the status and the reason
+     */
+    public X509Certificate requireIssuedByEstuary(X509Certificate[] chain, Collection<X509Certificate> estuaryIssuers) {
+        X509Certificate client = chain[0];
+        Verdict byEstuary = validate(chain, anchors(estuaryIssuers));
+        if (byEstuary.status() == Status.TRUSTED) {
+            return client;
+        }
+        if (byEstuary.status() == Status.OUTSIDE_VALIDITY) {
+            throw new ClientCertificateRefusedException(Refusal.OUTSIDE_VALIDITY, byEstuary.detail()
+                    + "; an expired certificate cannot be renewed: enroll again with simpleenroll");
+        }
+        throw new ClientCertificateRefusedException(Refusal.UNTRUSTED, "simplereenroll renews certificates Estuary "
+                + "issued; client certificate " + describe(client) + " issued by '"
+                + client.getIssuerX500Principal().getName() + "' is not one" + detail(byEstuary));
+    }
+
+    private enum Status {
+        TRUSTED, OUTSIDE_VALIDITY, UNTRUSTED
+    }
+
+    /** Whether a chain leads to the anchors, and if not, why ({@code detail} may be null). */
+    private record Verdict(Status status, String detail) {
+    }
+
+    private static void refuseIfOutsideValidity(Verdict verdict) {
+        if (verdict.status() == Status.OUTSIDE_VALIDITY) {
+            throw new ClientCertificateRefusedException(Refusal.OUTSIDE_VALIDITY, verdict.detail());
+        }
+    }
+
+    /**
+     * PKIX validation at the current time of the path from the client's certificate up to one of the anchors, built
+     * from the certificates the client sent. Signatures are checked before validity dates, so a forged certificate
+     * that also expired is untrusted, not expired.
+     */
+    private Verdict validate(X509Certificate[] chain, Set<TrustAnchor> anchors) {
+        if (anchors.isEmpty()) {
+            return new Verdict(Status.UNTRUSTED, null);
+        }
+        List<X509Certificate> path = pathTowards(chain, anchors);
+        if (path == null) {
+            return new Verdict(Status.UNTRUSTED, null);
+        }
+        try {
+            PKIXParameters parameters = new PKIXParameters(anchors);
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(Date.from(clock.instant()));
+            CertPathValidator.getInstance("PKIX").validate(
+                    CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+            return new Verdict(Status.TRUSTED, null);
+        } catch (CertPathValidatorException e) {
+            X509Certificate failed = e.getIndex() >= 0 && e.getIndex() < path.size() ? path.get(e.getIndex())
+                    : path.get(0);
+            String which = failed == chain[0] ? "client certificate " + describe(failed)
+                    : "certificate " + describe(failed) + " of the client's chain";
+            if (e.getReason() == CertPathValidatorException.BasicReason.EXPIRED) {
+                return new Verdict(Status.OUTSIDE_VALIDITY, which + " expired at " + failed.getNotAfter().toInstant());
+            }
+            if (e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+                return new Verdict(Status.OUTSIDE_VALIDITY,
+                        which + " is not valid before " + failed.getNotBefore().toInstant());
+            }
+            return new Verdict(Status.UNTRUSTED, which + ": " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            return new Verdict(Status.UNTRUSTED, e.getMessage());
+        }
+    }
+
+    /**
+     * The client's certificate, then whichever certificates it sent that issued it, up to (not including) the first
+     * whose issuer is an anchor; null if the names never reach an anchor. Signatures are checked by the validation.
+     */
+    static List<X509Certificate> pathTowards(X509Certificate[] chain, Set<TrustAnchor> anchors) {
+        Set<javax.security.auth.x500.X500Principal> anchorNames = new HashSet<>();
+        anchors.forEach(a -> anchorNames.add(a.getTrustedCert().getSubjectX500Principal()));
+        List<X509Certificate> path = new ArrayList<>();
+        X509Certificate current = chain[0];
+        path.add(current);
+        while (!anchorNames.contains(current.getIssuerX500Principal())) {
+            X509Certificate issuer = null;
+            for (X509Certificate candidate : chain) {
+                if (!path.contains(candidate)
+                        && candidate.getSubjectX500Principal().equals(current.getIssuerX500Principal())) {
+                    issuer = candidate;
+                    break;
+                }
+            }
+            if (issuer == null) {
+                return null;
+            }
+            path.add(issuer);
+            current = issuer;
+        }
+        return path;
+    }
+
+    private static Set<TrustAnchor> anchors(Collection<X509Certificate> certificates) {
+        Set<TrustAnchor> anchors = new HashSet<>();
+        certificates.forEach(c -> anchors.add(new TrustAnchor(c, null)));
+        return anchors;
+    }
+
+    private static String describe(X509Certificate certificate) {
+        return "'" + certificate.getSubjectX500Principal().getName() + "'";
+    }
+
+    private static String detail(Verdict... verdicts) {
+        for (Verdict verdict : verdicts) {
+            if (verdict.detail() != null) {
+                return " (" + verdict.detail() + ")";
+            }
+        }
+        return "";
     }
 }

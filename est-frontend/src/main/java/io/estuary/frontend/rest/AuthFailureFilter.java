@@ -1,6 +1,7 @@
 package io.estuary.frontend.rest;
 
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
@@ -16,10 +17,11 @@ import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * In front of authentication on the EST paths: a request carrying credentials from an identity or address over its
- * failure limit gets 429 with {@code Retry-After} without the credentials being checked; every 401 given to a request
- * that carried credentials counts as a failure and is published. A request without credentials (libest asks first
- * without them) is neither limited nor counted.
+ * In front of authentication on the EST paths: a request carrying credentials (a password or a TLS client certificate)
+ * from an identity or address over its failure limit gets 429 with {@code Retry-After} without the credentials being
+ * checked; every failed authentication of such a request is counted and published — a 401 to a password, a
+ * certificate refused as expired or untrusted (see {@link ClientCertificates#AUTHENTICATION_FAILURE}). A request
+ * without credentials (libest asks first without them) is neither limited nor counted.
  */
 @ApplicationScoped
 public class AuthFailureFilter {
@@ -35,12 +37,19 @@ public class AuthFailureFilter {
 
     void filter(RoutingContext context) {
         String path = context.normalizedPath();
-        String authorization = context.request().getHeader("Authorization");
-        if (path == null || !path.startsWith(EST_PREFIX) || authorization == null) {
+        if (path == null || !path.startsWith(EST_PREFIX)) {
             context.next();
             return;
         }
-        String identity = basicUsername(authorization);
+        String authorization = context.request().getHeader("Authorization");
+        X509Certificate[] certificate = ClientCertificates.chain(context.request());
+        if (authorization == null && certificate == null) {
+            context.next();
+            return;
+        }
+        // A client presenting a certificate is judged by it, not by a password it also sends: so it is what counts.
+        String identity = certificate != null ? ClientCertificates.identity(certificate[0])
+                : basicUsername(authorization);
         String address = context.request().remoteAddress() == null ? "unknown"
                 : context.request().remoteAddress().hostAddress();
         Optional<Duration> wait = failures.retryAfter(identity, address);
@@ -51,7 +60,12 @@ public class AuthFailureFilter {
             return;
         }
         context.addHeadersEndHandler(v -> {
-            if (context.response().getStatusCode() == 401) {
+            if (certificate != null) {
+                String reason = context.get(ClientCertificates.AUTHENTICATION_FAILURE);
+                if (reason != null) {
+                    failures.recordFailure(identity, address, labelOf(path), "certificate", reason);
+                }
+            } else if (context.response().getStatusCode() == 401) {
                 String reason = context.get(KeycloakIdentityProvider.FAILURE_REASON);
                 failures.recordFailure(identity, address, labelOf(path),
                         authorization.regionMatches(true, 0, "Basic ", 0, 6) ? "basic" : "other",

@@ -1,10 +1,13 @@
 package io.estuary.frontend.rest;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.estuary.frontend.auth.ClientCertificateRefusedException;
 import io.estuary.frontend.auth.KeycloakPasswordCheck;
 import io.estuary.frontend.service.EnrollmentPendingException;
 import io.estuary.frontend.service.EnrollmentRejectedException;
@@ -14,9 +17,33 @@ import io.estuary.frontend.service.UnknownLabelException;
 import io.estuary.pki.InvalidCsrException;
 import io.estuary.pki.MalformedRequestException;
 import io.estuary.pki.ReenrollmentRefusedException;
+import io.vertx.ext.web.RoutingContext;
 
 /** Every error an EST client can see, mapped to its status code in one place, with a plain-text reason. */
 public class EstExceptionMappers {
+    @Inject
+    RoutingContext routing;
+    @ConfigProperty(name = "quarkus.http.auth.realm", defaultValue = "estuary")
+    String realm;
+
+    /**
+     * A refused TLS client certificate: 401 when it is outside its validity (the client must authenticate again: its
+     * bootstrap certificate on a new connection, or a password without a certificate, which the challenge names), 403
+     * when no trusted CA vouches for it or it is not allowed here. Failed authentications are left for
+     * {@link AuthFailureFilter} to count and publish.
+     */
+    @ServerExceptionMapper
+    public Response certificateRefused(ClientCertificateRefusedException e) {
+        if (e.refusal().authenticationFailure()) {
+            routing.put(ClientCertificates.AUTHENTICATION_FAILURE, e.getMessage());
+        }
+        Response.ResponseBuilder response = Response.status(e.refusal().status()).type(MediaType.TEXT_PLAIN_TYPE)
+                .entity(e.getMessage() + "\n");
+        if (e.refusal().status() == 401) {
+            response.header("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
+        }
+        return response.build();
+    }
 
     @ServerExceptionMapper
     public Response malformed(MalformedRequestException e) {

@@ -1,10 +1,5 @@
 package io.estuary.frontend.rest;
 
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-
-import javax.net.ssl.SSLPeerUnverifiedException;
-
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -57,17 +52,18 @@ public class EstResource {
     @Path("simpleenroll")
     @Consumes(PKCS10)
     @Authenticated
-    public Uni<Response> simpleEnroll(String body) {
-        return simpleEnroll(NO_LABEL, body);
+    public Uni<Response> simpleEnroll(@Context HttpServerRequest request, String body) {
+        return simpleEnroll(NO_LABEL, request, body);
     }
 
     @POST
     @Path("{label}/simpleenroll")
     @Consumes(PKCS10)
     @Authenticated
-    public Uni<Response> simpleEnroll(@PathParam("label") String label, String body) {
+    public Uni<Response> simpleEnroll(@PathParam("label") String label, @Context HttpServerRequest request,
+            String body) {
         enrollment.profileFor(label);
-        String enrollAs = authorization.requireLabel(identity, label);
+        String enrollAs = authorization.requireLabel(identity, ClientCertificates.chain(request), label);
         return enrollment.simpleEnroll(identity.getPrincipal().getName(), enrollAs, body)
                 .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
     }
@@ -84,7 +80,7 @@ public class EstResource {
     @Consumes(PKCS10)
     public Uni<Response> simpleReenroll(@PathParam("label") String label, @Context HttpServerRequest request,
             String body) {
-        return enrollment.simpleReenroll(clientCertificate(request), label, body)
+        return enrollment.simpleReenroll(ClientCertificates.chain(request), label, body)
                 .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
     }
 
@@ -92,17 +88,18 @@ public class EstResource {
     @Path("serverkeygen")
     @Consumes(PKCS10)
     @Authenticated
-    public Uni<Response> serverKeyGen(String body) {
-        return serverKeyGen(NO_LABEL, body);
+    public Uni<Response> serverKeyGen(@Context HttpServerRequest request, String body) {
+        return serverKeyGen(NO_LABEL, request, body);
     }
 
     @POST
     @Path("{label}/serverkeygen")
     @Consumes(PKCS10)
     @Authenticated
-    public Uni<Response> serverKeyGen(@PathParam("label") String label, String body) {
+    public Uni<Response> serverKeyGen(@PathParam("label") String label, @Context HttpServerRequest request,
+            String body) {
         enrollment.profileFor(label);
-        String enrollAs = authorization.requireLabel(identity, label);
+        String enrollAs = authorization.requireLabel(identity, ClientCertificates.chain(request), label);
         return enrollment.serverKeyGen(identity.getPrincipal().getName(), enrollAs, body).map(generated -> {
             try {
                 return ServerKeyGenResponse.of(generated.pkcs8(), generated.certsOnly());
@@ -110,19 +107,6 @@ public class EstResource {
                 java.util.Arrays.fill(generated.pkcs8(), (byte) 0);
             }
         });
-    }
-
-    /** The TLS client certificate, already verified against the trusted CAs by the handshake; null if none. */
-    static X509Certificate clientCertificate(HttpServerRequest request) {
-        if (!request.isSSL() || request.sslSession() == null) {
-            return null;
-        }
-        try {
-            Certificate[] chain = request.sslSession().getPeerCertificates();
-            return chain.length > 0 && chain[0] instanceof X509Certificate x509 ? x509 : null;
-        } catch (SSLPeerUnverifiedException e) {
-            return null;
-        }
     }
 
     @GET

@@ -11,6 +11,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -26,10 +28,12 @@ import io.estuary.frontend.messaging.CaChains;
 import io.quarkus.security.credential.CertificateCredential;
 import io.estuary.frontend.config.AuthConfig;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.estuary.pki.ReenrollmentRefusedException;
 
 /**
  * Decides whether an authenticated client may enroll on a label: a password credential by its roles, a TLS client
- * certificate by {@link ClientCertificatePolicy} (a client presenting a certificate is judged by it).
+ * certificate by {@link ClientCertificatePolicy} (a client presenting a certificate is judged by it); and which
+ * certificate a re-enrollment renews.
  */
 @ApplicationScoped
 public class EnrollmentAuthorization {
@@ -67,23 +71,26 @@ public class EnrollmentAuthorization {
                 throw new IllegalStateException("cannot read the bootstrap CAs in " + dir + ": " + e.getMessage(), e);
             }
         });
-        certificatePolicy = new ClientCertificatePolicy(byLabel, config.estIdentityProfile());
+        certificatePolicy = new ClientCertificatePolicy(byLabel, config.estIdentityProfile(), Clock.systemUTC());
     }
 
     /**
      * Checks the client may enroll on the label and returns the label to enroll under: the label itself, except that
      * a bootstrap (IDevID) certificate is always enrolled as an EST identity — as aziot-certd expects, whose first
      * request with its bootstrap certificate asks for its EST identity at the URL of the certificate it wants.
+     *
+     * @param clientChain the TLS client certificate chain of the request, or null; a client presenting a certificate
+     *                    is judged by it (the handshake accepted it unchecked), not by a password it also sends
      */
-    public String requireLabel(SecurityIdentity identity, String label) {
-        CertificateCredential certificate = identity.getCredential(CertificateCredential.class);
-        if (certificate != null && certificate.getCertificate() != null) {
-            ClientCertificatePolicy.Decision decision = certificatePolicy.decide(
-                    new X509Certificate[] { certificate.getCertificate() }, label, caChains.signingCertificates());
-            decision.refusal().ifPresent(reason -> {
-                throw new LabelNotAllowedException(reason);
-            });
-            return decision.bootstrap() ? config.bootstrapEnrollsAs() : label;
+    public String requireLabel(SecurityIdentity identity, X509Certificate[] clientChain, String label) {
+        X509Certificate[] chain = clientChain;
+        CertificateCredential credential = identity.getCredential(CertificateCredential.class);
+        if (chain == null && credential != null && credential.getCertificate() != null) {
+            chain = new X509Certificate[] { credential.getCertificate() };
+        }
+        if (chain != null) {
+            ClientCertificatePolicy.Kind kind = certificatePolicy.requireEnrollment(chain, label, estuaryIssuers());
+            return kind == ClientCertificatePolicy.Kind.BOOTSTRAP ? config.bootstrapEnrollsAs() : label;
         }
         LabelAuthorization labels = new LabelAuthorization(config.labelRolePrefix());
         if (!labels.allows(identity.getRoles(), label)) {
@@ -92,5 +99,26 @@ public class EnrollmentAuthorization {
                     + labels.roleFor(label) + ")");
         }
         return label;
+    }
+
+    /**
+     * The certificate a {@code simplereenroll} renews: the client's, which must be one Estuary issued and valid now.
+     *
+     * @param clientChain the TLS client certificate chain of the request, or null
+     */
+    public X509Certificate requireRenewable(X509Certificate[] clientChain) {
+        if (clientChain == null || clientChain.length == 0) {
+            throw new ReenrollmentRefusedException("simplereenroll needs the TLS client certificate being renewed");
+        }
+        return certificatePolicy.requireIssuedByEstuary(clientChain, estuaryIssuers());
+    }
+
+    /** Estuary's signing CAs; until the signer has published them no certificate can be judged (readiness waits). */
+    private Collection<X509Certificate> estuaryIssuers() {
+        Collection<X509Certificate> issuers = caChains.signingCertificates();
+        if (issuers.isEmpty()) {
+            throw new EnrollmentUnavailableException("the CA certificates are not known yet; retry later", null);
+        }
+        return issuers;
     }
 }

@@ -30,7 +30,6 @@ import io.estuary.pki.EstLabels;
 import io.estuary.pki.EstOperation;
 import io.estuary.pki.KeyTransport;
 import io.estuary.pki.ReenrollmentPolicy;
-import io.estuary.pki.ReenrollmentRefusedException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -51,6 +50,8 @@ public class EnrollmentService {
     FrontendConfig config;
     @Inject
     EstLabels labels;
+    @Inject
+    EnrollmentAuthorization authorization;
 
     /** The profile a label issues under; {@link UnknownLabelException} (404) for a label nobody configured. */
     public CertificateProfile profileFor(String label) {
@@ -81,15 +82,15 @@ public class EnrollmentService {
     }
 
     /**
-     * {@code /simplereenroll}: the client authenticates with the certificate it renews (TLS client certificate, chain
-     * checked by the TLS layer); the CSR must name the same subject and subjectAltName.
+     * {@code /simplereenroll}: the client authenticates with the certificate it renews (its TLS client certificate,
+     * which must be one Estuary issued and valid now: the handshake checks nothing); the CSR must name the same
+     * subject and subjectAltName.
+     *
+     * @param clientChain the TLS client certificate chain of the request, or null
      */
-    public Uni<byte[]> simpleReenroll(X509Certificate current, String label, String body) {
+    public Uni<byte[]> simpleReenroll(X509Certificate[] clientChain, String label, String body) {
         CertificateProfile profile = profileFor(label);
-        if (current == null) {
-            throw new ReenrollmentRefusedException(
-                    "simplereenroll needs the TLS client certificate being renewed");
-        }
+        X509Certificate current = authorization.requireRenewable(clientChain);
         CertificationRequest csr = CertificationRequest.fromBody(body);
         CsrPolicy.check(csr, profile);
         ReenrollmentPolicy.check(csr, current, profile);
