@@ -17,10 +17,15 @@ public final class ReenrollmentPolicy {
     }
 
     /**
-     * As {@link #check(CertificationRequest, X509Certificate)}, and refuses a renewal with the same key where the
-     * profile forbids key reuse.
+     * As {@link #check(CertificationRequest, X509Certificate)}; also refuses a certificate that was not issued under
+     * the label's profile (else a device certificate could be "renewed" at the edge-ca label into a CA certificate),
+     * and a renewal with the same key where the profile forbids key reuse.
      */
     public static void check(CertificationRequest csr, X509Certificate current, CertificateProfile profile) {
+        if (!ProfilePolicies.issuedUnder(current, profile.name())) {
+            throw new ReenrollmentRefusedException("the client certificate was not issued under profile '"
+                    + profile.name() + "': renew a certificate at the label it was issued on");
+        }
         check(csr, current);
         if (!profile.allowKeyReuse() && csr.publicKey().equals(current.getPublicKey())) {
             throw new ReenrollmentRefusedException("profile '" + profile.name()

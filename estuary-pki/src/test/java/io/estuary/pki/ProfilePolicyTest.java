@@ -103,10 +103,18 @@ class ProfilePolicyTest {
         X509Certificate current = ca.issue(csr(TestCsrs.csr("renew-me", key)), withUrls, Instant.now()).certificate();
         assertThrows(ReenrollmentRefusedException.class,
                 () -> ReenrollmentPolicy.check(csr(TestCsrs.csr("renew-me", key)), current, withUrls));
-        ReenrollmentPolicy.check(csr(TestCsrs.csr("renew-me", key)), current, DEVICE);
         ReenrollmentPolicy.check(csr(TestCsrs.csr("renew-me", TestCsrs.ecP256())), current, withUrls);
+        X509Certificate device = ca.issue(csr(TestCsrs.csr("renew-me", key)), DEVICE, Instant.now()).certificate();
+        ReenrollmentPolicy.check(csr(TestCsrs.csr("renew-me", key)), device, DEVICE);
         assertThrows(ReenrollmentRefusedException.class,
-                () -> ReenrollmentPolicy.check(csr(TestCsrs.csr("someone-else", key)), current, DEVICE));
+                () -> ReenrollmentPolicy.check(csr(TestCsrs.csr("someone-else", key)), device, DEVICE));
+
+        // Only at the label of the certificate's own profile: a device certificate is not renewed into an Edge CA.
+        ReenrollmentRefusedException crossProfile = assertThrows(ReenrollmentRefusedException.class,
+                () -> ReenrollmentPolicy.check(csr(TestCsrs.edgeCaCsr("renew-me", key)), device, EDGE_CA));
+        assertTrue(crossProfile.getMessage().contains("not issued under profile 'edge-ca'"), crossProfile.getMessage());
+        assertThrows(ReenrollmentRefusedException.class,
+                () -> ReenrollmentPolicy.check(csr(TestCsrs.csr("renew-me", key)), current, DEVICE));
     }
 
     @Test
