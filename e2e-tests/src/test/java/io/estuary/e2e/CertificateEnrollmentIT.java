@@ -322,12 +322,14 @@ class CertificateEnrollmentIT {
 
     private static JsonNode awaitJson(String url, java.util.function.Predicate<JsonNode> ready) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
+        // The audit API wants an auditor's bearer token (tokens of the CLI client live 5 minutes).
+        String token = LocalStack.bearerToken("auditor");
         // The audit trail chains an event once it has settled (ESTUARY_AUDIT_SETTLE, 10 s).
         Instant deadline = Instant.now().plusSeconds(60);
         String last = "";
         while (Instant.now().isBefore(deadline)) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
             last = response.statusCode() + " " + response.body();
             if (response.statusCode() == 200 && ready.test(JSON.readTree(response.body()))) {
                 return JSON.readTree(response.body());
