@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -23,6 +24,7 @@ import io.quarkus.runtime.StartupEvent;
 /** Requests decided recently, by any signer instance: a request seen again gets the same answer, not a new signature. */
 @ApplicationScoped
 public class IssuedRequests {
+    private static final Logger LOG = Logger.getLogger(IssuedRequests.class);
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
     @Inject
@@ -55,6 +57,29 @@ public class IssuedRequests {
         results.record(result);
     }
 
+    /**
+     * A known request's answer is read back from the topic; if the broker cannot give it now, the request waits (as
+     * it waits for the token) instead of failing the channel, which would stop this signer for good.
+     */
+    private Optional<IssuanceResult> findWaitingForTheBroker(String requestId) {
+        long backoffMillis = 200;
+        while (true) {
+            try {
+                return find(requestId);
+            } catch (RuntimeException e) {
+                LOG.warnf("request %s: its earlier answer cannot be read back yet (%s); retrying", requestId,
+                        e.getMessage());
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 10_000);
+            }
+        }
+    }
+
     /** A decision, and whether it was made now or given earlier (a retry, a redelivery, a concurrent duplicate). */
     public record Decision(IssuanceResult result, boolean earlier) {
     }
@@ -70,7 +95,7 @@ public class IssuedRequests {
             return new Decision(running.join(), true);
         }
         try {
-            Optional<IssuanceResult> earlier = find(requestId);
+            Optional<IssuanceResult> earlier = findWaitingForTheBroker(requestId);
             if (earlier.isPresent()) {
                 mine.complete(earlier.get());
                 return new Decision(earlier.get(), true);
