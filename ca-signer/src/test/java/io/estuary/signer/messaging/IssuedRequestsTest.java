@@ -12,6 +12,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import jakarta.enterprise.inject.Vetoed;
+
 import io.estuary.contracts.IssuanceResult;
 
 /** The decision logic alone, with the topic reader replaced (the Kafka path is covered by CsrRequestConsumerTest). */
@@ -21,8 +23,12 @@ class IssuedRequestsTest {
                 "CN=CA", Instant.now(), Instant.now().plusSeconds(60), "AAAA", Instant.now());
     }
 
-    /** A reader whose read-back fails a number of times first (a broker that is briefly away). */
-    private static final class FlakyReader extends IssuedRequests {
+    /**
+     * A reader whose read-back fails a number of times first (a broker that is briefly away). Vetoed: the Quarkus
+     * tests of this module must not see it as a second IssuedRequests bean.
+     */
+    @Vetoed
+    static final class FlakyReader extends IssuedRequests {
         int failuresLeft;
         IssuanceResult known;
         final List<IssuanceResult> recorded = new ArrayList<>();
