@@ -71,20 +71,7 @@ public class CsrRequestConsumer {
      * frontend meanwhile answers its client that the request is still pending.
      */
     private IssuanceResult signUntilCaAvailable(CsrSubmitted request) {
-        long backoffMillis = 200;
-        while (true) {
-            try {
-                return signingService.sign(request);
-            } catch (IllegalStateException e) {
-                LOG.warnf("request %s waits for the CA: %s", request.requestId(), e.getMessage());
-                try {
-                    Thread.sleep(backoffMillis);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                backoffMillis = Math.min(backoffMillis * 2, 10_000);
-            }
-        }
+        return UntilAvailable.call(() -> signingService.sign(request), IllegalStateException.class,
+                e -> LOG.warnf("request %s waits for the CA: %s", request.requestId(), e.getMessage()));
     }
 }

@@ -62,22 +62,8 @@ public class IssuedRequests {
      * it waits for the token) instead of failing the channel, which would stop this signer for good.
      */
     private Optional<IssuanceResult> findWaitingForTheBroker(String requestId) {
-        long backoffMillis = 200;
-        while (true) {
-            try {
-                return find(requestId);
-            } catch (RuntimeException e) {
-                LOG.warnf("request %s: its earlier answer cannot be read back yet (%s); retrying", requestId,
-                        e.getMessage());
-                try {
-                    Thread.sleep(backoffMillis);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                backoffMillis = Math.min(backoffMillis * 2, 10_000);
-            }
-        }
+        return UntilAvailable.call(() -> find(requestId), RuntimeException.class, e -> LOG.warnf(
+                "request %s: its earlier answer cannot be read back yet (%s); retrying", requestId, e.getMessage()));
     }
 
     /** A decision, and whether it was made now or given earlier (a retry, a redelivery, a concurrent duplicate). */
