@@ -60,7 +60,24 @@ public final class CertificationRequest {
         return new CertificationRequest(request, key);
     }
 
+    /** Who checks CSR signatures in this process (AWS-LC where it loads, else Bouncy Castle), for start-up logs. */
+    public static String signatureCheckedBy() {
+        return CsrSignature.checkedBy();
+    }
+
     private void verifyProofOfPossession() {
+        verifyProofOfPossession(CsrSignature.nativeProvider().orElse(null));
+    }
+
+    /** With {@code nativeProvider} null, Bouncy Castle alone decides (as where AWS-LC does not load). */
+    void verifyProofOfPossession(java.security.Provider nativeProvider) {
+        var decided = CsrSignature.check(request.toASN1Structure(), nativeProvider);
+        if (decided.isPresent()) {
+            if (!decided.get()) {
+                throw new InvalidCsrException("the CSR's signature does not verify with its public key");
+            }
+            return;
+        }
         try {
             boolean valid = request.isSignatureValid(
                     new JcaContentVerifierProviderBuilder().setProvider(BC).build(publicKey));

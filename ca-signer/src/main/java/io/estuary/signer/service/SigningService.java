@@ -54,6 +54,7 @@ public class SigningService {
         this.config = config;
         this.labels = labels;
         this.chainPublisher = chainPublisher;
+        LOG.infof("CSR signatures are checked by %s", CertificationRequest.signatureCheckedBy());
         connect();
     }
 

@@ -53,6 +53,10 @@ public class EnrollmentService {
     @Inject
     EnrollmentAuthorization authorization;
 
+    void logSignatureCheck(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+        LOG.infof("CSR signatures are checked by %s", CertificationRequest.signatureCheckedBy());
+    }
+
     /** The profile a label issues under; {@link UnknownLabelException} (404) for a label nobody configured. */
     public CertificateProfile profileFor(String label) {
         return labels.profileFor(label).orElseThrow(() -> new UnknownLabelException(label));

@@ -1,0 +1,112 @@
+package io.estuary.pki;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.Provider;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.SignatureException;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Map;
+import java.util.Optional;
+
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.CertificationRequest;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
+
+/**
+ * The check of a CSR's self-signature (its proof of possession) with AWS-LC, through the Amazon Corretto Crypto
+ * Provider: an EC P-256 check costs about a third of Bouncy Castle's, and this check is most of the CPU an enrollment
+ * takes in the frontend and in the signer. It covers the algorithms devices use (ECDSA and RSA PKCS#1 v1.5 with
+ * SHA-2); anything else, or a platform where the native library does not load, is left to Bouncy Castle, which
+ * {@link #check} then reports as not decided.
+ */
+final class CsrSignature {
+    private static final Map<ASN1ObjectIdentifier, String> SIGNATURES = Map.of(
+            X9ObjectIdentifiers.ecdsa_with_SHA256, "SHA256withECDSA",
+            X9ObjectIdentifiers.ecdsa_with_SHA384, "SHA384withECDSA",
+            X9ObjectIdentifiers.ecdsa_with_SHA512, "SHA512withECDSA",
+            PKCSObjectIdentifiers.sha256WithRSAEncryption, "SHA256withRSA",
+            PKCSObjectIdentifiers.sha384WithRSAEncryption, "SHA384withRSA",
+            PKCSObjectIdentifiers.sha512WithRSAEncryption, "SHA512withRSA");
+    private static final Map<ASN1ObjectIdentifier, String> KEYS = Map.of(
+            X9ObjectIdentifiers.id_ecPublicKey, "EC",
+            PKCSObjectIdentifiers.rsaEncryption, "RSA");
+
+    private static final Provider NATIVE = loadNative();
+
+    private CsrSignature() {
+    }
+
+    /** The native provider, or empty where it does not load (another OS or CPU, or its self-test failed). */
+    static Optional<Provider> nativeProvider() {
+        return Optional.ofNullable(NATIVE);
+    }
+
+    /** Who checks CSR signatures in this process, for start-up logs. */
+    static String checkedBy() {
+        return NATIVE != null ? NATIVE.getName() + " (AWS-LC)" : "Bouncy Castle (the native provider did not load)";
+    }
+
+    /**
+     * Checks the signature with {@code provider}: true or false when it decided, empty when it cannot (an algorithm
+     * or key it does not cover, or no provider), so the caller decides with Bouncy Castle.
+     */
+    static Optional<Boolean> check(CertificationRequest request, Provider provider) {
+        if (provider == null) {
+            return Optional.empty();
+        }
+        AlgorithmIdentifier signatureAlgorithm = request.getSignatureAlgorithm();
+        String algorithm = SIGNATURES.get(signatureAlgorithm.getAlgorithm());
+        var keyInfo = request.getCertificationRequestInfo().getSubjectPublicKeyInfo();
+        String keyAlgorithm = KEYS.get(keyInfo.getAlgorithm().getAlgorithm());
+        boolean noParameters = signatureAlgorithm.getParameters() == null
+                || DERNull.INSTANCE.equals(signatureAlgorithm.getParameters());
+        if (algorithm == null || keyAlgorithm == null || !noParameters
+                || !algorithm.endsWith(keyAlgorithm.equals("EC") ? "ECDSA" : "RSA")) {
+            return Optional.empty();
+        }
+        PublicKey key;
+        try {
+            key = KeyFactory.getInstance(keyAlgorithm, provider)
+                    .generatePublic(new X509EncodedKeySpec(keyInfo.getEncoded(ASN1Encoding.DER)));
+        } catch (GeneralSecurityException | IOException e) {
+            // A curve or encoding AWS-LC does not take: Bouncy Castle decides (and the profile policy after it).
+            return Optional.empty();
+        }
+        if (request.getSignature().getPadBits() != 0) {
+            return Optional.of(false);
+        }
+        try {
+            Signature verifier = Signature.getInstance(algorithm, provider);
+            verifier.initVerify(key);
+            verifier.update(request.getCertificationRequestInfo().getEncoded(ASN1Encoding.DER));
+            return Optional.of(verifier.verify(request.getSignature().getOctets()));
+        } catch (SignatureException e) {
+            // Not a well-formed signature value for this algorithm: it does not verify.
+            return Optional.of(false);
+        } catch (GeneralSecurityException | IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Provider loadNative() {
+        try {
+            AmazonCorrettoCryptoProvider provider = AmazonCorrettoCryptoProvider.INSTANCE;
+            if (provider.getLoadingError() != null) {
+                return null;
+            }
+            provider.assertHealthy(); // the provider's self-tests; throws if one fails
+            return provider;
+        } catch (LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+}
