@@ -19,6 +19,7 @@ import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -42,6 +43,9 @@ public final class CertificateAuthority {
     private final Provider signingProvider;
     private final SecureRandom random = new SecureRandom();
     private final JcaX509ExtensionUtils extensionUtils;
+    // Fixed per CA, so computed once rather than for every certificate.
+    private final X500Name issuerName;
+    private final org.bouncycastle.asn1.x509.AuthorityKeyIdentifier authorityKeyIdentifier;
 
     /**
      * @param chain           the CA's certificate first, then its issuers up to the root
@@ -58,9 +62,11 @@ public final class CertificateAuthority {
         this.signingProvider = signingProvider;
         try {
             this.extensionUtils = new JcaX509ExtensionUtils();
-        } catch (java.security.NoSuchAlgorithmException e) {
+            this.authorityKeyIdentifier = extensionUtils.createAuthorityKeyIdentifier(certificate);
+        } catch (java.security.NoSuchAlgorithmException | CertificateException e) {
             throw new IllegalStateException(e);
         }
+        this.issuerName = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
     }
 
     public X509Certificate certificate() {
@@ -77,8 +83,9 @@ public final class CertificateAuthority {
      */
     public IssuedCertificate issue(CertificationRequest request, CertificateProfile profile, Instant now) {
         CsrPolicy.check(request, profile);
-        Instant notBefore = now.minus(BACKDATE);
-        Instant notAfter = now.plus(profile.validity());
+        // Whole seconds, as the certificate encodes them.
+        Instant notBefore = now.minus(BACKDATE).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant notAfter = now.plus(profile.validity()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant caNotAfter = certificate.getNotAfter().toInstant();
         if (notAfter.isAfter(caNotAfter)) {
             notAfter = caNotAfter; // never outlive the issuer
@@ -94,8 +101,9 @@ public final class CertificateAuthority {
                         .orElse(request.subject()));
         boolean ca = profile.allowCa() && CsrPolicy.requestsCa(request);
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serialNumber(),
-                    Date.from(notBefore), Date.from(notAfter), subject, subjectKey);
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuerName, serialNumber(),
+                    Asn1Time.of(notBefore), Asn1Time.of(notAfter), subject,
+                    SubjectPublicKeyInfo.getInstance(subjectKey.getEncoded()));
             if (ca) {
                 // An Edge CA signs only end-entity certificates: pathlen 0, whatever the CSR asked.
                 builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
@@ -115,8 +123,7 @@ public final class CertificateAuthority {
             }
             builder.addExtension(Extension.subjectKeyIdentifier, false,
                     extensionUtils.createSubjectKeyIdentifier(subjectKey));
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    extensionUtils.createAuthorityKeyIdentifier(certificate));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
             builder.addExtension(Extension.certificatePolicies, false, ProfilePolicies.policiesFor(profile.name()));
             if (profile.crlUrl().isPresent()) {
                 builder.addExtension(Extension.cRLDistributionPoints, false, new org.bouncycastle.asn1.x509.CRLDistPoint(
@@ -138,9 +145,8 @@ public final class CertificateAuthority {
             if (san != null && profile.copySubjectAltName()) {
                 builder.addExtension(Extension.subjectAlternativeName, false, san.getParsedValue());
             }
-            X509Certificate issued = new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
-            return new IssuedCertificate(issued);
-        } catch (CertIOException | CertificateException e) {
+            return new IssuedCertificate(builder.build(signer()), notBefore, notAfter);
+        } catch (CertIOException e) {
             throw new IllegalStateException("cannot assemble certificate", e);
         }
     }

@@ -19,8 +19,6 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
-import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
-
 /**
  * The check of a CSR's self-signature (its proof of possession) with AWS-LC, through the Amazon Corretto Crypto
  * Provider: an EC P-256 check costs about a third of Bouncy Castle's, and this check is most of the CPU an enrollment
@@ -40,19 +38,18 @@ final class CsrSignature {
             X9ObjectIdentifiers.id_ecPublicKey, "EC",
             PKCSObjectIdentifiers.rsaEncryption, "RSA");
 
-    private static final Provider NATIVE = loadNative();
+    private static final Provider NATIVE = NativeCrypto.provider().orElse(null);
 
     private CsrSignature() {
     }
 
-    /** The native provider, or empty where it does not load (another OS or CPU, or its self-test failed). */
     static Optional<Provider> nativeProvider() {
         return Optional.ofNullable(NATIVE);
     }
 
     /** Who checks CSR signatures in this process, for start-up logs. */
     static String checkedBy() {
-        return NATIVE != null ? NATIVE.getName() + " (AWS-LC)" : "Bouncy Castle (the native provider did not load)";
+        return NATIVE != null ? NativeCrypto.describe() : "Bouncy Castle (" + NativeCrypto.describe() + ")";
     }
 
     /**
@@ -94,19 +91,6 @@ final class CsrSignature {
             return Optional.of(false);
         } catch (GeneralSecurityException | IOException e) {
             return Optional.empty();
-        }
-    }
-
-    private static Provider loadNative() {
-        try {
-            AmazonCorrettoCryptoProvider provider = AmazonCorrettoCryptoProvider.INSTANCE;
-            if (provider.getLoadingError() != null) {
-                return null;
-            }
-            provider.assertHealthy(); // the provider's self-tests; throws if one fails
-            return provider;
-        } catch (LinkageError | RuntimeException e) {
-            return null;
         }
     }
 }

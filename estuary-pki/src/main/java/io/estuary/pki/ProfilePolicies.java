@@ -4,7 +4,9 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
@@ -21,7 +23,14 @@ public final class ProfilePolicies {
     private ProfilePolicies() {
     }
 
+    // A handful of profiles, asked for on every issuance and every client certificate check.
+    private static final Map<String, ASN1ObjectIdentifier> OIDS = new ConcurrentHashMap<>();
+
     public static ASN1ObjectIdentifier oidFor(String profileName) {
+        return OIDS.computeIfAbsent(profileName, ProfilePolicies::derive);
+    }
+
+    private static ASN1ObjectIdentifier derive(String profileName) {
         UUID uuid = UUID.nameUUIDFromBytes(("estuary-profile:" + profileName).getBytes(StandardCharsets.UTF_8));
         byte[] bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
                 .putLong(uuid.getLeastSignificantBits()).array();

@@ -66,6 +66,22 @@ class CertificateAuthorityTest {
     }
 
     @Test
+    void theIssuedCertificateTellsWhatItsEncodingSays() throws Exception {
+        // The signer publishes these fields without parsing the certificate again: they must match the encoding.
+        CertificateAuthority ca = softwareCa(Duration.ofDays(365));
+        IssuedCertificate issued = ca.issue(CertificationRequest.fromDer(TestCsrs.csr("device-8", TestCsrs.ecP256())),
+                CertificateProfile.deviceIdentity(Duration.ofDays(30)), Instant.parse("2026-12-01T06:49:24.789Z"));
+        X509Certificate cert = issued.certificate();
+        assertEquals(cert.getNotBefore().toInstant(), issued.notBefore());
+        assertEquals(cert.getNotAfter().toInstant(), issued.notAfter());
+        assertEquals(Instant.parse("2026-12-01T06:44:24Z"), issued.notBefore());
+        assertEquals(cert.getSerialNumber().toString(16), issued.serialNumberHex());
+        assertEquals(cert.getSubjectX500Principal().getName(), issued.subject());
+        assertEquals(cert.getIssuerX500Principal().getName(), issued.issuer());
+        assertArrayEquals(cert.getEncoded(), issued.encoded());
+    }
+
+    @Test
     void neverIssuesBeyondTheCaValidity() {
         CertificateAuthority ca = softwareCa(Duration.ofDays(10));
         IssuedCertificate issued = ca.issue(CertificationRequest.fromDer(TestCsrs.csr("d", TestCsrs.ecP256())),
@@ -107,5 +123,21 @@ class CertificateAuthorityTest {
         assertEquals(ca.chain(), CertsOnly.decode(fromDer));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> CertsOnly.encodeDer(List.of(new byte[] { 1, 2, 3 })));
+        // Several certificates, whichever order they come in (a SET OF is ordered by encoding), and a long one.
+        X509Certificate device = ca.issue(CertificationRequest.fromDer(TestCsrs.csr("d", TestCsrs.ecP256())),
+                CertificateProfile.deviceIdentity(Duration.ofDays(1)), Instant.now()).certificate();
+        X509Certificate rsaDevice = ca.issue(CertificationRequest.fromDer(TestCsrs.csr("r", TestCsrs.rsa(4096))),
+                CertificateProfile.deviceIdentity(Duration.ofDays(1)), Instant.now()).certificate();
+        List<X509Certificate> several = List.of(device, ca.certificate(), rsaDevice);
+        List<byte[]> severalDer = new java.util.ArrayList<>();
+        for (X509Certificate certificate : several) {
+            severalDer.add(certificate.getEncoded());
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(CertsOnly.encode(several), CertsOnly.encodeDer(severalDer));
+        java.util.Collections.reverse(severalDer);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(CertsOnly.encode(several), CertsOnly.encodeDer(severalDer));
+        byte[] truncated = java.util.Arrays.copyOf(device.getEncoded(), device.getEncoded().length - 1);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> CertsOnly.encodeDer(List.of(truncated)));
     }
 }

@@ -24,6 +24,8 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.IssuanceResult;
@@ -58,14 +60,18 @@ public final class RecentIssuanceResults implements AutoCloseable {
 
     /** 128 bits of the request id's SHA-256: a third of the memory of the id; a lookup compares the full id. */
     private record RequestKey(long high, long low) {
-        static RequestKey of(String requestId) {
+        // One digest per thread: looking the algorithm up for every key cost more than hashing.
+        private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
             try {
-                ByteBuffer digest = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
-                        .digest(requestId.getBytes(StandardCharsets.UTF_8)));
-                return new RequestKey(digest.getLong(), digest.getLong());
+                return MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
+        });
+
+        static RequestKey of(String requestId) {
+            ByteBuffer digest = ByteBuffer.wrap(SHA256.get().digest(requestId.getBytes(StandardCharsets.UTF_8)));
+            return new RequestKey(digest.getLong(), digest.getLong());
         }
     }
 
@@ -86,6 +92,14 @@ public final class RecentIssuanceResults implements AutoCloseable {
         this.json = json;
         this.listener = listener;
         this.clock = Clock.systemUTC();
+    }
+
+    /**
+     * For a reader that needs only to know what was decided (the signer): each result's request id is read, not the
+     * whole result, and fetches wait for fuller batches, since nobody waits on this reader's latency.
+     */
+    public RecentIssuanceResults(String bootstrapServers, Duration window, ObjectMapper json) {
+        this(bootstrapServers, window, json, null);
     }
 
     public synchronized void start(String name) {
@@ -185,7 +199,12 @@ public final class RecentIssuanceResults implements AutoCloseable {
     }
 
     private void run() {
-        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(),
+        Properties properties = consumerProperties();
+        if (listener == null) {
+            properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
+            properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        }
+        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer = kafka;
             List<TopicPartition> partitions = waitForPartitions(kafka);
@@ -241,16 +260,40 @@ public final class RecentIssuanceResults implements AutoCloseable {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
-        IssuanceResult result = parse(record);
-        if (result == null || result.requestId() == null) {
+        IssuanceResult result = listener == null ? null : parse(record);
+        String requestId = listener == null ? requestIdOf(record) : result == null ? null : result.requestId();
+        if (requestId == null) {
             return;
         }
-        RequestKey key = RequestKey.of(result.requestId());
+        RequestKey key = RequestKey.of(requestId);
         Entry positioned = new Entry(record.partition(), record.offset(), null, record.timestamp());
         // The first answer in the topic is the one every instance gives again; one produced here is replaced by its
         // position once read back, so its result leaves the heap.
         byRequestId.compute(key, (k, held) -> held == null || !held.inTopic() ? positioned : held);
-        listener.accept(result);
+        if (listener != null) {
+            listener.accept(result);
+        }
+    }
+
+    /** The request id alone: the first field of a result, so the certificate after it is never read. */
+    private String requestIdOf(ConsumerRecord<byte[], byte[]> record) {
+        try (JsonParser parser = json.getFactory().createParser(record.value())) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if ("requestId".equals(field)) {
+                        return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    }
+                    parser.skipChildren();
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // as unreadable as a result that does not parse
+        }
+        LOG.warnf("skipped an unreadable issuance result at %s-%d@%d", record.topic(), record.partition(),
+                record.offset());
+        return null;
     }
 
     private IssuanceResult parse(ConsumerRecord<byte[], byte[]> record) {

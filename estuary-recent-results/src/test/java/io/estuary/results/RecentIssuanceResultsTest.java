@@ -96,6 +96,30 @@ class RecentIssuanceResultsTest {
         assertEquals(0, results.resultsHeld());
     }
 
+    @Test
+    void aReaderOfPositionsOnlyKnowsEveryResultAndReadsItBackWhole() throws Exception {
+        // The signer's reader: request ids only, no listener; what it finds is read back from the topic.
+        try (RecentIssuanceResults positions = new RecentIssuanceResults(KafkaTestClient.bootstrapServers(),
+                Duration.ofMinutes(15), KafkaTestClient.JSON)) {
+            positions.start("positions-only-test");
+            IssuanceResult mine = result(UUID.randomUUID().toString(), "MIIBproduced-here");
+            positions.record(mine);
+            IssuanceResult other = result(UUID.randomUUID().toString(), "MIIBfrom-another-signer");
+            kafka.send(Topics.ISSUANCE_RESULTS, other.requester(), other);
+            kafka.send(Topics.ISSUANCE_RESULTS, mine.requester(), mine);
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (!(positions.knows(other.requestId()) && positions.resultsHeld() == 0)
+                    && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+            }
+            assertTrue(positions.knows(other.requestId()), "a result from the topic is known");
+            assertEquals(0, positions.resultsHeld(), "a result produced here leaves the heap once read back");
+            assertEquals(Optional.of(other), positions.find(other.requestId()));
+            assertEquals(Optional.of(mine), positions.find(mine.requestId()));
+            assertFalse(positions.knows(UUID.randomUUID().toString()));
+        }
+    }
+
     private static IssuanceResult result(String requestId, String certificate) {
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         // A random serial and device: later modules' consumers read this topic too, and the renewal tracker keys

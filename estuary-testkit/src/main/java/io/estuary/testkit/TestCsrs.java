@@ -48,6 +48,16 @@ public final class TestCsrs {
 
     /** As {@link #csr(String, KeyPair)}, asking for the given extensions (PKCS#9 extensionRequest). */
     public static byte[] csr(String commonName, KeyPair keyPair, org.bouncycastle.asn1.x509.Extensions extensions) {
+        return csr(commonName, keyPair, extensions, BC);
+    }
+
+    /** As {@link #csr(String, KeyPair)}, signed through the given provider (a load generator's fastest). */
+    public static byte[] csr(String commonName, KeyPair keyPair, java.security.Provider signer) {
+        return csr(commonName, keyPair, null, signer);
+    }
+
+    private static byte[] csr(String commonName, KeyPair keyPair, org.bouncycastle.asn1.x509.Extensions extensions,
+            java.security.Provider signer) {
         try {
             String algorithm = "EC".equals(keyPair.getPrivate().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
             var builder = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + commonName),
@@ -57,7 +67,7 @@ public final class TestCsrs {
                         extensions);
             }
             // Bouncy Castle signs EC several times faster than the JDK 17 provider: load generators make thousands.
-            return builder.build(new JcaContentSignerBuilder(algorithm).setProvider(BC).build(keyPair.getPrivate()))
+            return builder.build(new JcaContentSignerBuilder(algorithm).setProvider(signer).build(keyPair.getPrivate()))
                     .getEncoded();
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -45,7 +45,7 @@ import io.estuary.testkit.TestTls;
  * EnrollmentBenchmark --host localhost --port 8443 --trust tls-trust-anchor.pem --user U --password P
  *                     [--duration PT20S]  (the password may come from ESTUARY_DEMO_PASSWORD instead)
  *                     [--concurrency 1,8,32,128] [--connections kept-alive,new] [--signer-requests 3000]
- *                     [--intervals PT10S] [--max-csrs 60000] [--out bench.md]
+ *                     [--intervals PT10S] [--max-csrs 60000] [--warmup PT90S] [--out bench.md]
  * </pre>
  */
 public final class EnrollmentBenchmark {
@@ -58,6 +58,7 @@ public final class EnrollmentBenchmark {
     /** When set, the throughput of every interval of each row is printed too (is it flat over a long run?). */
     private Duration interval;
     private final StringBuilder series = new StringBuilder();
+    private final StringBuilder cpuRows = new StringBuilder();
     private int maxCsrs = 60_000;
 
     private EnrollmentBenchmark(String host, int port, SSLContext tls, String authorization) {
@@ -92,7 +93,13 @@ public final class EnrollmentBenchmark {
         table.append("| connections | concurrency | enrollments/s | p50 ms | p95 ms | p99 ms | ok | errors |\n");
         table.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         System.out.print(table);
-        bench.run(true, 4, Duration.ofSeconds(5), new StringBuilder()); // warm-up (JIT on both sides), not reported
+        // Warm-up, not reported: the services' JIT compilers take minutes of load to settle on this many classes, and
+        // a row measured before that measures the compiler.
+        Duration warmup = Duration.parse(options.getOrDefault("warmup", "PT90S"));
+        if (!warmup.isZero()) {
+            System.err.printf("warming up for %s (--warmup)%n", warmup);
+            bench.run(true, 32, warmup, new StringBuilder());
+        }
         // --connections kept-alive,new (default both): which connection modes to measure.
         List<String> modes = Arrays.asList(options.getOrDefault("connections", "kept-alive,new").split(","));
         for (boolean keepAlive : new boolean[] { true, false }) {
@@ -106,6 +113,8 @@ public final class EnrollmentBenchmark {
         }
         int signerRequests = Integer.parseInt(options.getOrDefault("signer-requests", "3000"));
         String signer = signerRequests > 0 ? signerOnly(signerRequests) : "Signer alone: not measured (--signer-requests 0).";
+        String cpuTable = bench.cpuTable();
+        System.out.print(cpuTable);
         System.out.println();
         System.out.println(signer);
         String machine = Runtime.getRuntime().availableProcessors() + " cores, "
@@ -114,14 +123,15 @@ public final class EnrollmentBenchmark {
                 + "each " + interval.toSeconds() + " s):\n\n| row | at | completed | per second |\n| --- | --- | --- | --- |\n"
                 + bench.series;
         Files.writeString(out, "Measured " + Instant.now() + " on " + machine + ", whole local stack on the same "
-                + "machine, " + duration.toSeconds() + " s per row.\n\n" + table + "\n" + signer + "\n" + overTime);
+                + "machine, " + duration.toSeconds() + " s per row after " + warmup.toSeconds() + " s of warm-up.\n\n"
+                + table + cpuTable + "\n" + signer + "\n" + overTime);
         System.out.println("written to " + out);
     }
 
     /** One row: {@code concurrency} workers enrolling for {@code duration}. */
     private String run(boolean keepAlive, int concurrency, Duration duration, StringBuilder table) throws Exception {
         // Enough distinct CSRs for a generous rate; generated before the clock starts.
-        int needed = (int) Math.min(maxCsrs, Math.max(2_000, duration.toSeconds() * 1_500));
+        int needed = (int) Math.min(maxCsrs, Math.max(2_000, duration.toSeconds() * 2_000));
         ConcurrentLinkedQueue<byte[]> csrs = new ConcurrentLinkedQueue<>(csrs(needed));
         LongAdder ok = new LongAdder();
         Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -175,6 +185,7 @@ public final class EnrollmentBenchmark {
             }, "bench-" + index);
             workers.add(worker);
         }
+        Map<String, Double> cpuBefore = ProcessCpu.snapshot();
         Instant started = Instant.now();
         workers.forEach(Thread::start);
         Thread reporter = interval == null || table.isEmpty() ? null : new Thread(() -> {
@@ -204,6 +215,7 @@ public final class EnrollmentBenchmark {
             reporter.interrupt();
         }
         double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
+        Map<String, Double> cpu = ProcessCpu.perEnrollment(cpuBefore, ProcessCpu.snapshot(), ok.sum());
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 0, (int) l[l.length - 1])).sorted()
                 .toArray();
         String errorText = errors.isEmpty() ? "0" : errors.entrySet().stream()
@@ -215,7 +227,24 @@ public final class EnrollmentBenchmark {
                 keepAlive ? "kept alive" : "new TLS per request", concurrency, ok.sum() / seconds,
                 percentile(all, 50), percentile(all, 95), percentile(all, 99), ok.sum(), errorText);
         table.append(row);
+        if (!cpu.isEmpty()) {
+            cpuRows.append(String.format("| %s | %d |", keepAlive ? "kept alive" : "new TLS per request", concurrency));
+            cpu.values().forEach(ms -> cpuRows.append(String.format(" %.3f |", ms)));
+            cpuRows.append('\n');
+        }
         return row;
+    }
+
+    /** Where the CPU went, per enrollment, by process: a profile of the whole stack for every row. */
+    private String cpuTable() {
+        if (cpuRows.isEmpty()) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>(ProcessCpu.partNames());
+        parts.add("all");
+        return "\nCPU milliseconds per enrollment, by process (from /proc, over each row):\n\n"
+                + "| connections | concurrency | " + String.join(" | ", parts) + " |\n"
+                + "| --- | --- |" + " --- |".repeat(parts.size()) + "\n" + cpuRows;
     }
 
     /** The signer alone: requests published straight to Kafka, certificates per second back through the HSM. */
@@ -251,8 +280,12 @@ public final class EnrollmentBenchmark {
             keys[i] = TestCsrs.ecP256();
         }
         String run = Long.toString(System.nanoTime(), 36);
+        // AWS-LC signs several times faster than Bouncy Castle: a million CSRs for a long run take a minute, not five.
+        java.security.Provider signer = io.estuary.pki.NativeCrypto.provider()
+                .orElseGet(org.bouncycastle.jce.provider.BouncyCastleProvider::new);
         return java.util.stream.IntStream.range(0, count).parallel()
-                .mapToObj(i -> Base64Body.encode(TestCsrs.csr("bench-" + run + "-" + i, keys[i % keys.length]))
+                .mapToObj(i -> Base64Body.encode(
+                        TestCsrs.csr("bench-" + run + "-" + i, keys[i % keys.length], signer))
                         .getBytes(StandardCharsets.US_ASCII))
                 .toList();
     }

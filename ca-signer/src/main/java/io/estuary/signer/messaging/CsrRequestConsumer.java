@@ -46,7 +46,8 @@ public class CsrRequestConsumer {
             // A retry or redelivery: answer again with what was decided, never sign twice.
             LOG.debugf("request %s was already decided; answering again", request.requestId());
         } else if (result.issued()) {
-            LOG.infof("issued serial %s to %s (request %s)", result.serialNumber(), result.deviceId(),
+            // The audit trail records every issuance; a log line per certificate at fleet rates is only noise.
+            LOG.debugf("issued serial %s to %s (request %s)", result.serialNumber(), result.deviceId(),
                     result.requestId());
         } else {
             LOG.infof("rejected request %s: %s", result.requestId(), result.reason());

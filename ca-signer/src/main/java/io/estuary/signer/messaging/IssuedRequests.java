@@ -36,8 +36,7 @@ public class IssuedRequests {
     private final Map<String, CompletableFuture<IssuanceResult>> deciding = new ConcurrentHashMap<>();
 
     void start(@Observes StartupEvent event) {
-        results = new RecentIssuanceResults(bootstrapServers, config.retryWindow(), objectMapper, r -> {
-        });
+        results = new RecentIssuanceResults(bootstrapServers, config.retryWindow(), objectMapper);
         results.start("issued-requests-reader");
     }
 

@@ -148,10 +148,9 @@ public class SigningService {
             }
             throw e;
         }
-        var certificate = issued.certificate();
         return new IssuanceResult(request.requestId(), request.requester(), request.label(),
                 IssuanceResult.Outcome.ISSUED, null, issued.deviceId(), issued.subject(), issued.serialNumberHex(),
-                issued.issuer(), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
+                issued.issuer(), issued.notBefore(), issued.notAfter(),
                 Base64Body.compact(issued.encoded()), now, sealedKey);
     }
 

@@ -19,4 +19,11 @@ public interface FrontendConfig {
     /** How long a decided request is remembered, so that a retry of it gets the same answer. */
     @WithDefault("PT15M")
     Duration retryWindow();
+
+    /**
+     * Whether the EST listener's TLS uses AWS-LC (the native provider, first in the JVM) where it loads: several
+     * times cheaper handshakes for clients that open a connection per request. False keeps the JDK's providers.
+     */
+    @WithDefault("true")
+    boolean nativeTlsCrypto();
 }
