@@ -43,7 +43,7 @@ public final class TestCsrs {
 
     /** DER PKCS#10 for {@code CN=<commonName>}, signed with the key pair's private key. */
     public static byte[] csr(String commonName, KeyPair keyPair) {
-        return csr(commonName, keyPair, null);
+        return csr(commonName, keyPair, null, BC);
     }
 
     /** As {@link #csr(String, KeyPair)}, asking for the given extensions (PKCS#9 extensionRequest). */
