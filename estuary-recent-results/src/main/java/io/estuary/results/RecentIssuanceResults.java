@@ -38,8 +38,9 @@ import io.estuary.contracts.Topics;
  * <p>
  * Only where each result lies in the topic is kept, not the result: at a thousand enrollments a second a 15-minute
  * window is close to a million results, which would not fit in a service's heap with their certificates, while their
- * positions do. A hit (a retry, rare) reads its result back from the topic; {@link #knows} answers without that
- * read, for callers that must not block.
+ * positions do, in a {@link PositionIndex} of primitive arrays that the garbage collector never copies. A hit (a
+ * retry, rare) reads its result back from the topic; {@link #knows} answers without that read, for callers that must
+ * not block.
  */
 public final class RecentIssuanceResults implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RecentIssuanceResults.class);
@@ -49,7 +50,9 @@ public final class RecentIssuanceResults implements AutoCloseable {
     private final ObjectMapper json;
     private final Consumer<IssuanceResult> listener;
     private final Clock clock;
-    private final Map<RequestKey, Entry> byRequestId = new ConcurrentHashMap<>();
+    private final PositionIndex positions;
+    /** Results this instance produced, until they are read back from the topic (a handful: those in flight). */
+    private final Map<String, Produced> produced = new ConcurrentHashMap<>();
     private volatile boolean positioned;
     private volatile boolean caughtUp;
     private volatile boolean running = true;
@@ -58,28 +61,22 @@ public final class RecentIssuanceResults implements AutoCloseable {
     private Instant lastEviction = Instant.EPOCH;
     private KafkaConsumer<byte[], byte[]> lookup;
 
-    /** 128 bits of the request id's SHA-256: a third of the memory of the id; a lookup compares the full id. */
-    private record RequestKey(long high, long low) {
-        // One digest per thread: looking the algorithm up for every key cost more than hashing.
-        private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-            try {
-                return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-
-        static RequestKey of(String requestId) {
-            ByteBuffer digest = ByteBuffer.wrap(SHA256.get().digest(requestId.getBytes(StandardCharsets.UTF_8)));
-            return new RequestKey(digest.getLong(), digest.getLong());
-        }
+    /** A result produced here, not yet read back. */
+    private record Produced(IssuanceResult result, long seenAtMillis) {
     }
 
-    /** Where a result is: in the topic (once read back), or here (produced by this instance, not yet read back). */
-    private record Entry(int partition, long offset, IssuanceResult produced, long seenAtMillis) {
-        boolean inTopic() {
-            return produced == null;
+    // One digest per thread: looking the algorithm up for every key cost more than hashing.
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
+    });
+
+    /** 64 bits of the request id's SHA-256: a lookup compares the full id of what it reads back. */
+    private static long keyOf(String requestId) {
+        return ByteBuffer.wrap(SHA256.get().digest(requestId.getBytes(StandardCharsets.UTF_8))).getLong();
     }
 
     /**
@@ -92,6 +89,7 @@ public final class RecentIssuanceResults implements AutoCloseable {
         this.json = json;
         this.listener = listener;
         this.clock = Clock.systemUTC();
+        this.positions = new PositionIndex(window.toMillis());
     }
 
     /**
@@ -125,7 +123,7 @@ public final class RecentIssuanceResults implements AutoCloseable {
 
     /** Whether a result for the request was seen within the window; never blocks. */
     public boolean knows(String requestId) {
-        return live(byRequestId.get(RequestKey.of(requestId))) != null;
+        return positions.find(keyOf(requestId), clock.millis()) != null || liveProduced(requestId) != null;
     }
 
     /**
@@ -133,30 +131,34 @@ public final class RecentIssuanceResults implements AutoCloseable {
      * this may block for a broker round trip: call it off event loops.
      */
     public Optional<IssuanceResult> find(String requestId) {
-        Entry entry = live(byRequestId.get(RequestKey.of(requestId)));
-        if (entry == null) {
-            return Optional.empty();
+        // The first answer in the topic is the one every instance gives; one produced here counts until then.
+        PositionIndex.Position position = positions.find(keyOf(requestId), clock.millis());
+        if (position != null) {
+            IssuanceResult result = readBack(position);
+            if (result != null && requestId.equals(result.requestId())) {
+                return Optional.of(result);
+            }
         }
-        IssuanceResult result = entry.inTopic() ? readBack(entry) : entry.produced();
-        return result != null && requestId.equals(result.requestId()) ? Optional.of(result) : Optional.empty();
+        Produced mine = liveProduced(requestId);
+        return mine == null ? Optional.empty() : Optional.of(mine.result());
     }
 
     /** Records a result this instance produced itself, before it comes back from the topic. */
     public void record(IssuanceResult result) {
-        byRequestId.putIfAbsent(RequestKey.of(result.requestId()),
-                new Entry(-1, -1, result, clock.millis()));
+        produced.putIfAbsent(result.requestId(), new Produced(result, clock.millis()));
     }
 
     /** How many results are held in memory rather than as a position (produced here, not yet read back). */
     public long resultsHeld() {
-        return byRequestId.values().stream().filter(e -> !e.inTopic()).count();
+        return produced.size();
     }
 
-    private Entry live(Entry entry) {
-        return entry == null || entry.seenAtMillis() < clock.millis() - window.toMillis() ? null : entry;
+    private Produced liveProduced(String requestId) {
+        Produced mine = produced.get(requestId);
+        return mine == null || mine.seenAtMillis() < clock.millis() - window.toMillis() ? null : mine;
     }
 
-    private synchronized IssuanceResult readBack(Entry entry) {
+    private synchronized IssuanceResult readBack(PositionIndex.Position entry) {
         TopicPartition partition = new TopicPartition(Topics.ISSUANCE_RESULTS, entry.partition());
         if (lookup == null) {
             lookup = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -265,11 +267,10 @@ public final class RecentIssuanceResults implements AutoCloseable {
         if (requestId == null) {
             return;
         }
-        RequestKey key = RequestKey.of(requestId);
-        Entry positioned = new Entry(record.partition(), record.offset(), null, record.timestamp());
-        // The first answer in the topic is the one every instance gives again; one produced here is replaced by its
-        // position once read back, so its result leaves the heap.
-        byRequestId.compute(key, (k, held) -> held == null || !held.inTopic() ? positioned : held);
+        // The first answer in the topic is the one every instance gives again; one produced here leaves the heap once
+        // read back, its position taking its place.
+        positions.putIfAbsent(keyOf(requestId), record.partition(), record.offset(), record.timestamp());
+        produced.remove(requestId);
         if (listener != null) {
             listener.accept(result);
         }
@@ -313,6 +314,7 @@ public final class RecentIssuanceResults implements AutoCloseable {
         }
         lastEviction = now;
         long cutoff = now.minus(window).toEpochMilli();
-        byRequestId.values().removeIf(entry -> entry.seenAtMillis() < cutoff);
+        positions.evictBefore(now.toEpochMilli());
+        produced.values().removeIf(mine -> mine.seenAtMillis() < cutoff);
     }
 }
