@@ -1,6 +1,8 @@
 package io.estuary.renewal.messaging;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -21,21 +23,34 @@ public class IssuanceResultConsumer {
     @Inject
     RenewalTracker tracker;
 
+    /**
+     * A poll's worth of results at a time (the channel is in batch mode): tracked in one transaction, so a busy
+     * fleet costs the database one commit per batch instead of one per certificate.
+     */
     @Incoming(Channels.ISSUANCE_RESULTS)
-    public Uni<Void> onResult(IssuanceResult result) {
-        if (result == null) {
-            LOG.warn("skipped an issuance event that could not be read");
+    public Uni<Void> onResults(List<IssuanceResult> results) {
+        List<IssuanceResult> trackable = new ArrayList<>(results.size());
+        for (IssuanceResult result : results) {
+            if (result == null) {
+                LOG.warn("skipped an issuance event that could not be read");
+            } else if (trackable(result)) {
+                trackable.add(result);
+            }
+        }
+        if (trackable.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        if (!result.issued() || result.deviceId() == null || result.serialNumber() == null
-                || result.notBefore() == null || result.notAfter() == null
-                || !result.notAfter().isAfter(result.notBefore())) {
-            return Uni.createFrom().voidItem();
-        }
-        // A database outage holds this partition until it is back, rather than failing the channel for good and
-        // silently tracking nothing more. The event is idempotent, so a retry after a lost commit is harmless.
-        return tracker.track(result).onFailure().invoke(failure -> LOG.warnf("tracking %s failed, retrying: %s",
-                result.serialNumber(), failure.toString()))
+        // A database outage holds these partitions until it is back, rather than failing the channel for good and
+        // silently tracking nothing more. Tracking is idempotent, so a retry after a lost commit is harmless.
+        return tracker.trackAll(trackable).onFailure().invoke(failure -> LOG.warnf(
+                "tracking %d certificates failed, retrying: %s", trackable.size(), failure.toString()))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).indefinitely();
+    }
+
+    /** Rejections carry no certificate; a result without a sound validity cannot be scheduled. */
+    static boolean trackable(IssuanceResult result) {
+        return result.issued() && result.deviceId() != null && result.serialNumber() != null
+                && result.notBefore() != null && result.notAfter() != null
+                && result.notAfter().isAfter(result.notBefore());
     }
 }

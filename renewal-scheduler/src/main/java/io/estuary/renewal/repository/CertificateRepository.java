@@ -42,8 +42,35 @@ public class CertificateRepository {
      * @return false if the certificate was already known
      */
     public Uni<Boolean> track(TrackedCertificate certificate, Instant now) {
+        return trackAll(List.of(certificate), now).map(added -> added == 1);
+    }
+
+    /**
+     * {@link #track} for several certificates in one transaction (one commit for a batch of events rather than one
+     * each); devices are locked in a fixed order, so two consumers never wait on each other's locks.
+     *
+     * @return how many certificates were new
+     */
+    public Uni<Integer> trackAll(List<TrackedCertificate> certificates, Instant now) {
+        if (certificates.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<TrackedCertificate> ordered = certificates.stream()
+                .sorted(java.util.Comparator.comparing(TrackedCertificate::deviceId)
+                        .thenComparing(TrackedCertificate::serialNumber))
+                .toList();
+        return pool.withTransaction(connection -> {
+            Uni<Integer> added = Uni.createFrom().item(0);
+            for (TrackedCertificate certificate : ordered) {
+                added = added.chain(sum -> trackIn(connection, certificate, now).map(isNew -> isNew ? sum + 1 : sum));
+            }
+            return added;
+        });
+    }
+
+    private static Uni<Boolean> trackIn(SqlConnection connection, TrackedCertificate certificate, Instant now) {
         RenewalSchedule schedule = certificate.schedule();
-        return pool.withTransaction(connection -> connection
+        return connection
                 .preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
                 .execute(Tuple.of(certificate.deviceId()))
                 .chain(() -> connection.preparedQuery("INSERT INTO renewal_certificate (serial_number, device_id,"
@@ -53,7 +80,7 @@ public class CertificateRepository {
                                 certificate.label(), utc(schedule.notBefore()), utc(schedule.notAfter()),
                                 utc(schedule.renewAt()), utc(schedule.overdueAt()), utc(now)))))
                 .chain(inserted -> inserted.rowCount() == 0 ? Uni.createFrom().item(false)
-                        : settleSuccession(connection, certificate, now).replaceWith(true)));
+                        : settleSuccession(connection, certificate, now).replaceWith(true));
     }
 
     private static Uni<Void> settleSuccession(SqlConnection connection, TrackedCertificate added, Instant now) {

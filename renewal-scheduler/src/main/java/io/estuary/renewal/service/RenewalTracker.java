@@ -1,6 +1,7 @@
 package io.estuary.renewal.service;
 
 import java.time.Clock;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,9 +28,18 @@ public class RenewalTracker {
 
     /** Idempotent: a redelivered issuance changes nothing; an older certificate arriving late never becomes current. */
     public Uni<Void> track(IssuanceResult issued) {
+        return trackAll(List.of(issued));
+    }
+
+    /** {@link #track} for a batch of issuances, recorded in one transaction. */
+    public Uni<Void> trackAll(List<IssuanceResult> issued) {
+        return repository.trackAll(issued.stream().map(this::tracked).toList(), clock.instant()).replaceWithVoid();
+    }
+
+    private TrackedCertificate tracked(IssuanceResult issued) {
         String label = issued.label() == null ? "" : issued.label();
         RenewalSchedule schedule = policy.schedule(label, issued.notBefore(), issued.notAfter());
-        return repository.track(new TrackedCertificate(issued.serialNumber(), issued.deviceId(), label, schedule,
-                null, null, null, null, null, null), clock.instant()).replaceWithVoid();
+        return new TrackedCertificate(issued.serialNumber(), issued.deviceId(), label, schedule, null, null, null,
+                null, null, null);
     }
 }
