@@ -133,6 +133,7 @@ public final class EnrollmentBenchmark {
 
     /** One row: {@code concurrency} workers enrolling for {@code duration}. */
     private String run(boolean keepAlive, int concurrency, Duration duration, StringBuilder table) throws Exception {
+        boolean reported = !table.isEmpty(); // the warm-up passes an empty table
         // Enough distinct CSRs for a generous rate; generated before the clock starts.
         int needed = (int) Math.min(maxCsrs, Math.max(2_000, duration.toSeconds() * 2_000));
         ConcurrentLinkedQueue<byte[]> csrs = new ConcurrentLinkedQueue<>(csrs(needed));
@@ -188,14 +189,14 @@ public final class EnrollmentBenchmark {
             }, "bench-" + index);
             workers.add(worker);
         }
-        if (!table.isEmpty()) {
+        if (reported) {
             awaitQuiet();
         }
         Map<String, Double> cpuBefore = ProcessCpu.snapshot();
         Instant started = Instant.now();
         end[0] = started.plus(duration);
         workers.forEach(Thread::start);
-        Thread reporter = interval == null || table.isEmpty() ? null : new Thread(() -> {
+        Thread reporter = interval == null || !reported ? null : new Thread(() -> {
             long previous = 0;
             try {
                 for (long at = interval.toMillis(); ; at += interval.toMillis()) {
@@ -234,7 +235,7 @@ public final class EnrollmentBenchmark {
                 keepAlive ? "kept alive" : "new TLS per request", concurrency, ok.sum() / seconds,
                 percentile(all, 50), percentile(all, 95), percentile(all, 99), ok.sum(), errorText);
         table.append(row);
-        if (!cpu.isEmpty() && !table.isEmpty()) { // not for the warm-up
+        if (!cpu.isEmpty() && reported) {
             cpuRows.append(String.format("| %s | %d |", keepAlive ? "kept alive" : "new TLS per request", concurrency));
             cpu.values().forEach(ms -> cpuRows.append(String.format(" %.3f |", ms)));
             cpuRows.append('\n');
