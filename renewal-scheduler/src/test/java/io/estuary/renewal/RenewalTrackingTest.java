@@ -60,6 +60,8 @@ class RenewalTrackingTest {
         kafka.send(Topics.ISSUANCE_RESULTS, device, TestIssuances.issued(device, "09", now.minus(Duration.ofDays(40)),
                 now.minus(Duration.ofDays(1))));
         kafka.send(Topics.ISSUANCE_RESULTS, device, TestIssuances.rejected("ignored"));
+        // An unreadable record in the same poll's batch is skipped; the rest of the batch is still tracked.
+        kafka.send(Topics.ISSUANCE_RESULTS, device, "not an issuance result");
         String marker = device + "-marker";
         kafka.send(Topics.ISSUANCE_RESULTS, device, TestIssuances.issued(marker, "ff", now, now.plus(Duration.ofDays(1))));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
