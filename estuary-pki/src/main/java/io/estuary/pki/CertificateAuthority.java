@@ -45,6 +45,7 @@ public final class CertificateAuthority {
     private final JcaX509ExtensionUtils extensionUtils;
     // Fixed per CA, so computed once rather than for every certificate.
     private final X500Name issuerName;
+    private final String issuerRfc2253;
     private final org.bouncycastle.asn1.x509.AuthorityKeyIdentifier authorityKeyIdentifier;
 
     /**
@@ -67,6 +68,7 @@ public final class CertificateAuthority {
             throw new IllegalStateException(e);
         }
         this.issuerName = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        this.issuerRfc2253 = IssuedCertificate.rfc2253(issuerName);
     }
 
     public X509Certificate certificate() {
@@ -145,7 +147,7 @@ public final class CertificateAuthority {
             if (san != null && profile.copySubjectAltName()) {
                 builder.addExtension(Extension.subjectAlternativeName, false, san.getParsedValue());
             }
-            return new IssuedCertificate(builder.build(signer()), notBefore, notAfter);
+            return new IssuedCertificate(builder.build(signer()), notBefore, notAfter, issuerRfc2253);
         } catch (CertIOException e) {
             throw new IllegalStateException("cannot assemble certificate", e);
         }

@@ -122,6 +122,12 @@ public final class CertificationRequest {
         return publicKey;
     }
 
+    /** The OID of the key's named curve as the request states it, or null (not EC, or explicit curve parameters). */
+    public org.bouncycastle.asn1.ASN1ObjectIdentifier namedCurve() {
+        var parameters = request.getSubjectPublicKeyInfo().getAlgorithm().getParameters();
+        return parameters instanceof org.bouncycastle.asn1.ASN1ObjectIdentifier oid ? oid : null;
+    }
+
     /** The extensions the requester asked for (PKCS#9 extensionRequest), or null. */
     public Extensions requestedExtensions() {
         var attributes = request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest);

@@ -17,8 +17,14 @@ public final class CsrPolicy {
     private CsrPolicy() {
     }
 
+    // The known curves by OID: a request naming its curve (as every client here does) needs no comparison of points.
+    private static final java.util.Map<org.bouncycastle.asn1.ASN1ObjectIdentifier, String> KNOWN_CURVE_OIDS =
+            CertificateProfile.KNOWN_CURVES.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                    ECNamedCurveTable::getOID, name -> name));
+
     public static void check(CertificationRequest csr, CertificateProfile profile) {
-        checkKey(csr.publicKey(), profile);
+        var namedCurve = csr.namedCurve();
+        checkKey(csr.publicKey(), namedCurve == null ? null : KNOWN_CURVE_OIDS.get(namedCurve), profile);
         boolean wantsCa = requestsCa(csr);
         if (wantsCa && !profile.allowCa()) {
             throw new InvalidCsrException("the CSR asks for a CA certificate (CA:TRUE), which profile '"
@@ -35,7 +41,8 @@ public final class CsrPolicy {
         return basicConstraints != null && BasicConstraints.getInstance(basicConstraints.getParsedValue()).isCA();
     }
 
-    static void checkKey(PublicKey key, CertificateProfile profile) {
+    /** @param knownCurve the key's curve among the known ones when the request names it, else null */
+    private static void checkKey(PublicKey key, String knownCurve, CertificateProfile profile) {
         if (key instanceof RSAPublicKey rsa) {
             int bits = rsa.getModulus().bitLength();
             if (profile.minRsaBits() == 0) {
@@ -48,7 +55,7 @@ public final class CsrPolicy {
             return;
         }
         if (key instanceof ECPublicKey ec) {
-            String curve = curveName(ec);
+            String curve = knownCurve != null ? knownCurve : curveName(ec);
             if (!profile.curves().contains(curve)) {
                 throw new InvalidCsrException("EC curve " + curve + " is not accepted by profile '" + profile.name()
                         + "' (accepted: " + String.join(", ", profile.curves().stream().sorted().toList()) + ")");

@@ -22,13 +22,18 @@ public final class IssuedCertificate {
     private final X509CertificateHolder holder;
     private final Instant notBefore;
     private final Instant notAfter;
+    private final String issuer;
     private volatile X509Certificate certificate;
 
-    /** @param notBefore, notAfter the validity written into the certificate (whole seconds) */
-    IssuedCertificate(X509CertificateHolder holder, Instant notBefore, Instant notAfter) {
+    /**
+     * @param notBefore, notAfter the validity written into the certificate (whole seconds)
+     * @param issuer              the issuer in RFC 2253 form: the CA's, formatted once rather than per certificate
+     */
+    IssuedCertificate(X509CertificateHolder holder, Instant notBefore, Instant notAfter, String issuer) {
         this.holder = holder;
         this.notBefore = notBefore;
         this.notAfter = notAfter;
+        this.issuer = issuer;
     }
 
     /** The certificate as a JDK object (parsed on first use). */
@@ -55,7 +60,7 @@ public final class IssuedCertificate {
     }
 
     public String issuer() {
-        return rfc2253(holder.getIssuer());
+        return issuer;
     }
 
     public Instant notBefore() {
@@ -87,7 +92,7 @@ public final class IssuedCertificate {
         }
     }
 
-    private static String rfc2253(X500Name name) {
+    static String rfc2253(X500Name name) {
         try {
             return new X500Principal(name.getEncoded()).getName();
         } catch (IOException e) {
