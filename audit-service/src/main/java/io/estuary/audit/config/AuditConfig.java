@@ -42,6 +42,10 @@ public interface AuditConfig {
         /** Most records chained in one database transaction. */
         @WithDefault("500")
         int appendBatchSize();
+
+        /** Events read per cycle at most: bounds the memory of a consumer that is far behind. */
+        @WithDefault("20000")
+        int maxRecordsPerCycle();
     }
 
     interface Query {

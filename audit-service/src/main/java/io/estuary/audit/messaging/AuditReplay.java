@@ -2,6 +2,7 @@ package io.estuary.audit.messaging;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -9,6 +10,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import io.estuary.audit.config.AuditConfig;
 import io.estuary.audit.repository.AuditRecordRepository;
 import io.estuary.audit.service.AuditChainAppender;
 import io.estuary.audit.service.Blocking;
@@ -29,6 +31,8 @@ public class AuditReplay {
     AuditChainAppender appender;
     @Inject
     AuditRecordRepository records;
+    @Inject
+    AuditConfig config;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -41,9 +45,20 @@ public class AuditReplay {
         }
         try (AuditTopicReader reader = new AuditTopicReader(bootstrapServers, null, Duration.ofMillis(500),
                 Clock.systemUTC())) {
-            reader.readToEnd(() -> true);
-            LOG.infof("replay read %d events; chaining them", reader.buffer().size());
-            return appender.appendBlocking(reader.buffer().releaseAll());
+            // In bounded cycles, releasing what the live consumer would have released by then (same settle time), so
+            // a log of millions of events is replayed in constant memory and into the same chain order.
+            AuditTopicReader.Ends ends = reader.ends();
+            Duration settle = config.consumer().settle();
+            long written = 0;
+            while (true) {
+                Instant horizon = reader.readCycle(() -> true, ends, config.consumer().maxRecordsPerCycle(), settle);
+                if (reader.reached(ends)) {
+                    written += appender.appendBlocking(reader.buffer().releaseAll());
+                    LOG.infof("replay chained %d events", written);
+                    return written;
+                }
+                written += appender.appendBlocking(reader.buffer().releaseUpTo(horizon.minus(settle)));
+            }
         }
     }
 }

@@ -18,9 +18,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Keeps the audit store up to date with the topics, on one thread of its own. Each cycle reads every partition to its
- * current end, chains the events old enough to be in their final order (see {@link AuditConfig.Consumer#settle()}),
- * then commits offsets. Offsets are committed only after the database transaction: a crash in between re-reads
+ * Keeps the audit store up to date with the topics, on one thread of its own. Each cycle reads every partition towards
+ * its current end (a bounded number of events: a consumer far behind catches up in many cycles, not in one that holds
+ * the whole backlog in memory), chains the events old enough to be in their final order (see
+ * {@link AuditConfig.Consumer#settle()}), then commits offsets. Offsets are committed only after the database transaction: a crash in between re-reads
  * events the store already has, which the appender skips by event id. On a broker or database failure the reader is
  * rebuilt from the committed offsets.
  */
@@ -40,7 +41,7 @@ public class AuditStreamConsumer {
     private volatile boolean running;
     private volatile AuditTopicReader reader;
     private volatile Instant lastCycle;
-    private Thread thread;
+    private volatile Thread thread;
 
     void onStart(@Observes StartupEvent event) {
         if (config.consumer().enabled()) {
@@ -82,12 +83,18 @@ public class AuditStreamConsumer {
         return running;
     }
 
+    /** Started and its thread still alive: false after an error the thread could not survive. */
+    public boolean isAlive() {
+        Thread current = thread;
+        return running && current != null && current.isAlive();
+    }
+
     /** Events read and waiting for their place in the chain. */
     public int pending() {
         return pending.get();
     }
 
-    /** When the last cycle completed: every event older than it minus the settle time is chained. */
+    /** The horizon of the last cycle: every event older than it minus the settle time is chained. */
     public Instant lastCycle() {
         return lastCycle;
     }
@@ -98,14 +105,15 @@ public class AuditStreamConsumer {
                     config.consumer().pollTimeout(), clock)) {
                 reader = current;
                 while (running) {
-                    Instant snapshot = current.readToEnd(() -> running);
+                    Instant horizon = current.readCycle(() -> running, current.ends(),
+                            config.consumer().maxRecordsPerCycle(), config.consumer().settle());
                     if (!running) {
                         break;
                     }
-                    appender.appendBlocking(current.buffer().releaseUpTo(snapshot.minus(config.consumer().settle())));
+                    appender.appendBlocking(current.buffer().releaseUpTo(horizon.minus(config.consumer().settle())));
                     current.commitChained();
                     pending.set(current.buffer().size());
-                    lastCycle = snapshot;
+                    lastCycle = horizon;
                 }
             } catch (WakeupException e) {
                 // stop() interrupted a poll
@@ -113,6 +121,10 @@ public class AuditStreamConsumer {
                 LOG.errorf("the audit consumer failed (%s); resuming from the committed offsets in %s",
                         e.toString(), config.consumer().retryBackoff());
                 pause();
+            } catch (Error e) {
+                // Not survivable here (out of memory, a broken class path): health reports it, offsets are committed.
+                LOG.errorf(e, "the audit consumer stopped; the service is no longer live");
+                throw e;
             } finally {
                 reader = null;
             }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -29,9 +30,11 @@ import io.estuary.contracts.Topics;
 final class AuditTopicReader implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AuditTopicReader.class);
 
-    private final KafkaConsumer<String, String> consumer;
+    private final Consumer<String, String> consumer;
     private final List<TopicPartition> partitions = new ArrayList<>();
     private final ChainOrderBuffer buffer = new ChainOrderBuffer();
+    /** Per partition, the latest record timestamp read. */
+    private final Map<TopicPartition, Instant> lastRead = new HashMap<>();
     private final AuditEventReader eventReader = new AuditEventReader();
     private final Clock clock;
     private final Duration pollTimeout;
@@ -39,6 +42,27 @@ final class AuditTopicReader implements AutoCloseable {
 
     /** With a group id, offsets are read from and committed to that group; without, it reads from the beginning. */
     AuditTopicReader(String bootstrapServers, String groupId, Duration pollTimeout, Clock clock) {
+        this(new KafkaConsumer<>(properties(bootstrapServers, groupId), new StringDeserializer(),
+                new StringDeserializer()), groupId != null, pollTimeout, clock);
+    }
+
+    /** Over a given consumer (a test's mock); {@code commits} as with a group id. */
+    AuditTopicReader(Consumer<String, String> consumer, boolean commits, Duration pollTimeout, Clock clock) {
+        this.commits = commits;
+        this.pollTimeout = pollTimeout;
+        this.clock = clock;
+        this.consumer = consumer;
+        for (Topics.Definition topic : Topics.ALL) {
+            consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+        if (!commits) {
+            consumer.seekToBeginning(partitions);
+        }
+    }
+
+    private static Properties properties(String bootstrapServers, String groupId) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -51,31 +75,37 @@ final class AuditTopicReader implements AutoCloseable {
         if (groupId != null) {
             properties.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         }
-        this.commits = groupId != null;
-        this.pollTimeout = pollTimeout;
-        this.clock = clock;
-        this.consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
-        for (Topics.Definition topic : Topics.ALL) {
-            consumer.partitionsFor(topic.name(), Duration.ofSeconds(30))
-                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-        }
-        consumer.assign(partitions);
-        if (!commits) {
-            consumer.seekToBeginning(partitions);
-        }
+        return properties;
+    }
+
+    /** The end offset of every partition, and when it was taken. */
+    record Ends(Instant at, Map<TopicPartition, Long> offsets) {
+    }
+
+    Ends ends() {
+        Instant at = clock.instant();
+        return new Ends(at, consumer.endOffsets(partitions));
     }
 
     /**
-     * Reads until every partition is at least at the end it had when this call started; returns that moment. Every
-     * event appended to the broker before it has then been read.
+     * Reads towards {@code ends} until every partition has reached them, or {@code maxRecords} have been read; returns
+     * the horizon: every event with a timestamp before it has been read, give or take the settle time (it is
+     * {@code ends.at()} once every partition has reached its end, else the latest timestamp read on the partition
+     * furthest behind). Memory stays bounded however far the reader lags: a cycle reads at most {@code maxRecords},
+     * and a partition that has run ahead of the one furthest behind (by more than {@code slack}) is paused until that
+     * one catches up, so the buffer never fills with one topic's events waiting for another's.
      */
-    Instant readToEnd(BooleanSupplier keepRunning) {
-        Instant snapshot = clock.instant();
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+    Instant readCycle(BooleanSupplier keepRunning, Ends ends, int maxRecords, Duration slack) {
+        pauseThoseAhead(ends, slack); // against this cycle's ends: a partition paused before may be needed now
+        int read = 0;
         do {
             for (ConsumerRecord<String, String> record : consumer.poll(pollTimeout)) {
-                SourcePosition source = new SourcePosition(Instant.ofEpochMilli(record.timestamp()), record.topic(),
-                        record.partition(), record.offset());
+                read++;
+                Instant timestamp = Instant.ofEpochMilli(record.timestamp());
+                lastRead.merge(new TopicPartition(record.topic(), record.partition()), timestamp,
+                        (a, b) -> a.isAfter(b) ? a : b);
+                SourcePosition source = new SourcePosition(timestamp, record.topic(), record.partition(),
+                        record.offset());
                 try {
                     buffer.add(eventReader.read(source, record.value()));
                 } catch (MalformedEventException e) {
@@ -83,13 +113,46 @@ final class AuditTopicReader implements AutoCloseable {
                     LOG.warnf("skipped the event at %s: %s", source, e.getMessage());
                 }
             }
-        } while (keepRunning.getAsBoolean() && !reached(ends));
-        return snapshot;
+            pauseThoseAhead(ends, slack);
+        } while (keepRunning.getAsBoolean() && !reached(ends) && read < maxRecords);
+        return horizon(ends);
     }
 
-    private boolean reached(Map<TopicPartition, Long> ends) {
+    private Instant horizon(Ends ends) {
+        Instant horizon = ends.at();
         for (TopicPartition partition : partitions) {
-            if (consumer.position(partition) < ends.getOrDefault(partition, 0L)) {
+            if (consumer.position(partition) < ends.offsets().getOrDefault(partition, 0L)) {
+                Instant last = lastRead.getOrDefault(partition, Instant.EPOCH);
+                if (last.isBefore(horizon)) {
+                    horizon = last;
+                }
+            }
+        }
+        return horizon;
+    }
+
+    /** Pauses the partitions ahead of the one furthest behind and resumes the others; that one is never paused. */
+    private void pauseThoseAhead(Ends ends, Duration slack) {
+        Instant behind = horizon(ends);
+        List<TopicPartition> ahead = new ArrayList<>();
+        if (!behind.equals(ends.at())) { // once every partition has reached its end, nobody waits for anybody
+            Instant limit = behind.plus(slack);
+            for (TopicPartition partition : partitions) {
+                Instant last = lastRead.get(partition);
+                if (last != null && last.isAfter(limit)) {
+                    ahead.add(partition);
+                }
+            }
+        }
+        List<TopicPartition> resumed = new ArrayList<>(consumer.paused());
+        resumed.removeAll(ahead);
+        consumer.resume(resumed);
+        consumer.pause(ahead);
+    }
+
+    boolean reached(Ends ends) {
+        for (TopicPartition partition : partitions) {
+            if (consumer.position(partition) < ends.offsets().getOrDefault(partition, 0L)) {
                 return false;
             }
         }

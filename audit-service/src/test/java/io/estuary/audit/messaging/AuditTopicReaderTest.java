@@ -1,0 +1,114 @@
+package io.estuary.audit.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+import io.estuary.audit.service.AuditEntry;
+import io.estuary.contracts.Topics;
+
+/**
+ * A backlog of many cycles: read in bounded cycles, in timestamp order, with the topic that runs ahead paused, so
+ * memory stays bounded however far behind the reader is (it once read a whole backlog at once and ran out of heap).
+ */
+class AuditTopicReaderTest {
+    private static final Instant T0 = Instant.parse("2026-11-30T00:00:00Z");
+    private static final Duration SETTLE = Duration.ofSeconds(10);
+    private static final int EVENTS = 1000;
+    private static final TopicPartition REQUESTS = new TopicPartition(Topics.CSR_REQUESTS, 0);
+    private static final TopicPartition RESULTS = new TopicPartition(Topics.ISSUANCE_RESULTS, 0);
+
+    @Test
+    void aBacklogIsChainedInBoundedCyclesInTimestampOrder() {
+        MockConsumer<String, String> consumer = new MockConsumer<>("earliest");
+        Map<TopicPartition, Long> beginning = new HashMap<>();
+        Map<TopicPartition, Long> end = new HashMap<>();
+        for (Topics.Definition topic : Topics.ALL) {
+            List<PartitionInfo> infos = new ArrayList<>();
+            for (int p = 0; p < topic.partitions(); p++) {
+                infos.add(new PartitionInfo(topic.name(), p, Node.noNode(), new Node[0], new Node[0]));
+                beginning.put(new TopicPartition(topic.name(), p), 0L);
+                end.put(new TopicPartition(topic.name(), p), 0L);
+            }
+            consumer.updatePartitions(topic.name(), infos);
+        }
+        end.put(REQUESTS, (long) EVENTS);
+        end.put(RESULTS, (long) EVENTS);
+        consumer.updateBeginningOffsets(beginning);
+        consumer.updateEndOffsets(end);
+        // One event a minute on each topic. Requests arrive twice as fast per fetch as results (they are smaller), so
+        // without pausing, the requests topic would run hours ahead and wait in memory for the results to catch up.
+        long[] next = new long[2];
+        feed(consumer, next);
+
+        AuditTopicReader reader = new AuditTopicReader(consumer, false, Duration.ofMillis(1),
+                Clock.fixed(T0.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+        AuditTopicReader.Ends ends = reader.ends();
+        List<AuditEntry> chained = new ArrayList<>();
+        int largestBuffer = 0;
+        int cycles = 0;
+        while (!reader.reached(ends)) {
+            Instant horizon = reader.readCycle(() -> true, ends, 150, SETTLE);
+            largestBuffer = Math.max(largestBuffer, reader.buffer().size());
+            if (!reader.reached(ends)) {
+                assertTrue(horizon.isBefore(ends.at()), "a reader behind has a horizon in the past");
+            }
+            chained.addAll(reader.buffer().releaseUpTo(horizon.minus(SETTLE)));
+            cycles++;
+        }
+        chained.addAll(reader.buffer().releaseAll());
+
+        assertEquals(2 * EVENTS, chained.size());
+        for (int i = 1; i < chained.size(); i++) {
+            assertFalse(chained.get(i).source().compareTo(chained.get(i - 1).source()) < 0, "chain order at " + i);
+        }
+        assertTrue(cycles > 5, "many cycles, not one: " + cycles);
+        assertTrue(largestBuffer < 700, "the buffer stays bounded: it held " + largestBuffer + " of " + 2 * EVENTS);
+    }
+
+    /** Each poll, like a fetch, brings up to 200 requests and 100 results, nothing for a paused partition. */
+    private static void feed(MockConsumer<String, String> consumer, long[] next) {
+        consumer.schedulePollTask(() -> {
+            add(consumer, REQUESTS, next, 0, 200);
+            add(consumer, RESULTS, next, 1, 100);
+            feed(consumer, next);
+        });
+    }
+
+    private static void add(MockConsumer<String, String> consumer, TopicPartition partition, long[] next, int index,
+            int count) {
+        if (consumer.paused().contains(partition)) {
+            return;
+        }
+        for (int i = 0; i < count && next[index] < EVENTS; i++) {
+            long offset = next[index]++;
+            Instant at = T0.plus(Duration.ofMinutes(offset));
+            String value = partition.equals(REQUESTS)
+                    ? "{\"submittedAt\":\"" + at + "\",\"requestId\":\"q" + offset + "\",\"requester\":\"u\","
+                            + "\"label\":\"\"}"
+                    : "{\"requestId\":\"q" + offset + "\",\"requester\":\"u\",\"label\":\"\",\"outcome\":\"REJECTED\","
+                            + "\"reason\":\"bad\",\"decidedAt\":\"" + at + "\"}";
+            consumer.addRecord(new ConsumerRecord<>(partition.topic(), partition.partition(), offset, at.toEpochMilli(),
+                    TimestampType.CREATE_TIME, -1, -1, "u", value, new RecordHeaders(), Optional.empty()));
+        }
+    }
+}
