@@ -179,6 +179,21 @@ class AuditTrailTest {
     }
 
     @Test
+    void healthReportsTheConsumerAndGoesDownWhenItIsNotConsuming() {
+        given().get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'audit-consumer' }.status", equalTo("UP"));
+        consumer.stop();
+        try {
+            given().get("/q/health/live").then().statusCode(503)
+                    .body("checks.find { it.name == 'audit-consumer' }.status", equalTo("DOWN"));
+            given().get("/q/health/ready").then().statusCode(503);
+        } finally {
+            consumer.start();
+        }
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+    }
+
+    @Test
     void badInputIs400WithAReason() {
         given().queryParam("from", "yesterday").get("/audit/records").then().statusCode(400)
                 .body(containsString("'from' must be an ISO-8601 instant"));

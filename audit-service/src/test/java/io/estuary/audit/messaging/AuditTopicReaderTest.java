@@ -33,7 +33,7 @@ import io.estuary.contracts.Topics;
 class AuditTopicReaderTest {
     private static final Instant T0 = Instant.parse("2026-11-30T00:00:00Z");
     private static final Duration SETTLE = Duration.ofSeconds(10);
-    private static final int EVENTS = 1000;
+    private static final int EVENTS = 3000;
     private static final TopicPartition REQUESTS = new TopicPartition(Topics.CSR_REQUESTS, 0);
     private static final TopicPartition RESULTS = new TopicPartition(Topics.ISSUANCE_RESULTS, 0);
 
@@ -61,7 +61,7 @@ class AuditTopicReaderTest {
         feed(consumer, next);
 
         AuditTopicReader reader = new AuditTopicReader(consumer, false, Duration.ofMillis(1),
-                Clock.fixed(T0.plus(Duration.ofDays(1)), ZoneOffset.UTC));
+                Clock.fixed(T0.plus(Duration.ofDays(3)), ZoneOffset.UTC));
         AuditTopicReader.Ends ends = reader.ends();
         List<AuditEntry> chained = new ArrayList<>();
         int largestBuffer = 0;
