@@ -5,10 +5,19 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,6 +25,9 @@ import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.Topics;
 import io.estuary.operatorauth.OperatorRoles;
+import io.estuary.renewal.repository.CertificateRepository;
+import io.estuary.renewal.repository.TrackedCertificate;
+import io.estuary.renewal.service.RenewalSchedule;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestIssuances;
@@ -29,6 +41,9 @@ import io.quarkus.test.security.TestSecurity;
 @TestSecurity(user = "test-operator", roles = OperatorRoles.OPERATOR)
 class RenewalTrackingTest {
     private static KafkaTestClient kafka;
+
+    @Inject
+    CertificateRepository repository;
 
     @BeforeAll
     static void connect() {
@@ -69,6 +84,44 @@ class RenewalTrackingTest {
         given().when().get("/renewals/devices/{id}", device).then().statusCode(200)
                 .body("serialNumber", equalTo("0b"))
                 .body("renewAt", equalTo(now.plus(Duration.ofDays(24)).toString()));
+    }
+
+    /** A batch in the real database: what is new is counted, each device ends with its newest certificate current. */
+    @Test
+    void aBatchTracksWhatIsNewAndSettlesEachDevicesSuccession() {
+        String a = "batch-a-" + System.nanoTime();
+        String b = "batch-b-" + System.nanoTime();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Duration wait = Duration.ofSeconds(10);
+        assertEquals(1, repository.trackAll(List.of(tracked(a + "-e", a, now, 10)), now).await().atMost(wait));
+
+        // Device a (tracked in serial order, -l before -n): an older certificate arriving late, a renewal, a
+        // redelivery of the renewal in the same batch and of the certificate already tracked; device b: its first
+        // two certificates at once.
+        List<TrackedCertificate> batch = List.of(tracked(a + "-n", a, now, 20), tracked(a + "-l", a, now, 1),
+                tracked(a + "-n", a, now, 20), tracked(a + "-e", a, now, 10), tracked(b + "-2", b, now, 2),
+                tracked(b + "-1", b, now, 1));
+        assertEquals(4, repository.trackAll(batch, now).await().atMost(wait));
+        assertEquals(0, repository.trackAll(batch, now).await().atMost(wait), "a redelivered batch changes nothing");
+
+        assertEquals(a + "-n", repository.current(a).await().atMost(wait).serialNumber());
+        assertEquals(b + "-2", repository.current(b).await().atMost(wait).serialNumber());
+        Map<String, TrackedCertificate> history = repository.history(a).await().atMost(wait).stream()
+                .collect(Collectors.toMap(TrackedCertificate::serialNumber, Function.identity()));
+        assertEquals(3, history.size());
+        assertNull(history.get(a + "-n").supersededBy());
+        assertEquals(a + "-n", history.get(a + "-e").supersededBy());
+        assertEquals(a + "-e", history.get(a + "-l").supersededBy(), "the late one gave way to the then-current one");
+        assertEquals(b + "-2", repository.history(b).await().atMost(wait).get(1).supersededBy());
+    }
+
+    /** A certificate of the given device issued {@code days} days after the base time, valid for 30 days. */
+    private static TrackedCertificate tracked(String serial, String device, Instant base, int days) {
+        Instant notBefore = base.plus(Duration.ofDays(days));
+        Instant notAfter = notBefore.plus(Duration.ofDays(30));
+        return new TrackedCertificate(serial, device, "batch", new RenewalSchedule(notBefore, notAfter,
+                notAfter.minus(Duration.ofDays(6)), notAfter.minus(Duration.ofDays(1))), null, null, null, null, null,
+                null);
     }
 
     @Test

@@ -4,7 +4,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import jakarta.inject.Inject;
@@ -46,8 +51,10 @@ public class CertificateRepository {
     }
 
     /**
-     * {@link #track} for several certificates in one transaction (one commit for a batch of events rather than one
-     * each); devices are locked in a fixed order, so two consumers never wait on each other's locks.
+     * {@link #track} for several certificates in one transaction and a fixed number of statements whatever the batch
+     * size: lock the devices (in a fixed order, so two consumers never wait on each other's locks), insert what is
+     * new, read the devices' current certificates, mark the superseded ones. The decisions are those of tracking the
+     * certificates one by one in order of device and serial ({@link Supersession#of}).
      *
      * @return how many certificates were new
      */
@@ -55,51 +62,91 @@ public class CertificateRepository {
         if (certificates.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<TrackedCertificate> ordered = certificates.stream()
-                .sorted(java.util.Comparator.comparing(TrackedCertificate::deviceId)
-                        .thenComparing(TrackedCertificate::serialNumber))
-                .toList();
-        return pool.withTransaction(connection -> {
-            Uni<Integer> added = Uni.createFrom().item(0);
-            for (TrackedCertificate certificate : ordered) {
-                added = added.chain(sum -> trackIn(connection, certificate, now).map(isNew -> isNew ? sum + 1 : sum));
-            }
-            return added;
-        });
+        // A redelivered event may come twice in one batch: the first copy counts.
+        Map<String, TrackedCertificate> bySerial = new LinkedHashMap<>();
+        certificates.stream().sorted(Comparator.comparing(TrackedCertificate::deviceId)
+                .thenComparing(TrackedCertificate::serialNumber))
+                .forEach(certificate -> bySerial.putIfAbsent(certificate.serialNumber(), certificate));
+        List<TrackedCertificate> ordered = List.copyOf(bySerial.values());
+        String[] devices = ordered.stream().map(TrackedCertificate::deviceId).distinct().toArray(String[]::new);
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended(device, 0))"
+                        + " FROM unnest($1::text[]) WITH ORDINALITY AS locked(device, position) ORDER BY position")
+                .execute(Tuple.of(devices))
+                .chain(() -> insertNew(connection, ordered, now))
+                .chain(inserted -> inserted.isEmpty() ? Uni.createFrom().item(0)
+                        : settleSuccessions(connection, ordered, inserted, now).replaceWith(inserted.size())));
     }
 
-    private static Uni<Boolean> trackIn(SqlConnection connection, TrackedCertificate certificate, Instant now) {
-        RenewalSchedule schedule = certificate.schedule();
-        return connection
-                .preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-                .execute(Tuple.of(certificate.deviceId()))
-                .chain(() -> connection.preparedQuery("INSERT INTO renewal_certificate (serial_number, device_id,"
-                        + " label, not_before, not_after, renew_at, overdue_at, tracked_at)"
-                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (serial_number) DO NOTHING")
-                        .execute(Tuple.from(List.of(certificate.serialNumber(), certificate.deviceId(),
-                                certificate.label(), utc(schedule.notBefore()), utc(schedule.notAfter()),
-                                utc(schedule.renewAt()), utc(schedule.overdueAt()), utc(now)))))
-                .chain(inserted -> inserted.rowCount() == 0 ? Uni.createFrom().item(false)
-                        : settleSuccession(connection, certificate, now).replaceWith(true));
-    }
-
-    private static Uni<Void> settleSuccession(SqlConnection connection, TrackedCertificate added, Instant now) {
-        return connection.preparedQuery("SELECT serial_number, not_before FROM renewal_certificate"
-                + " WHERE device_id = $1 AND " + CURRENT + " AND serial_number <> $2")
-                .execute(Tuple.of(added.deviceId(), added.serialNumber()))
-                .chain(rows -> {
-                    Uni<?> chain = Uni.createFrom().voidItem();
-                    for (Row other : rows) {
-                        String otherSerial = other.getString("serial_number");
-                        boolean addedIsNewer = added.schedule().notBefore()
-                                .isAfter(instant(other.getOffsetDateTime("not_before")));
-                        String older = addedIsNewer ? otherSerial : added.serialNumber();
-                        String newer = addedIsNewer ? added.serialNumber() : otherSerial;
-                        chain = chain.chain(() -> connection.preparedQuery("UPDATE renewal_certificate"
-                                + " SET superseded_by = $2, superseded_at = $3 WHERE serial_number = $1 AND " + CURRENT)
-                                .execute(Tuple.of(older, newer, utc(now))));
+    /** @return the serials that were not yet tracked */
+    private static Uni<Set<String>> insertNew(SqlConnection connection, List<TrackedCertificate> ordered,
+            Instant now) {
+        int n = ordered.size();
+        String[] serials = new String[n];
+        String[] devices = new String[n];
+        String[] labels = new String[n];
+        OffsetDateTime[] notBefore = new OffsetDateTime[n];
+        OffsetDateTime[] notAfter = new OffsetDateTime[n];
+        OffsetDateTime[] renewAt = new OffsetDateTime[n];
+        OffsetDateTime[] overdueAt = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            TrackedCertificate certificate = ordered.get(i);
+            RenewalSchedule schedule = certificate.schedule();
+            serials[i] = certificate.serialNumber();
+            devices[i] = certificate.deviceId();
+            labels[i] = certificate.label();
+            notBefore[i] = utc(schedule.notBefore());
+            notAfter[i] = utc(schedule.notAfter());
+            renewAt[i] = utc(schedule.renewAt());
+            overdueAt[i] = utc(schedule.overdueAt());
+        }
+        return connection.preparedQuery("INSERT INTO renewal_certificate (serial_number, device_id, label,"
+                + " not_before, not_after, renew_at, overdue_at, tracked_at)"
+                + " SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],"
+                + " $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])"
+                + " ON CONFLICT (serial_number) DO NOTHING RETURNING serial_number")
+                .execute(Tuple.from(List.of(serials, devices, labels, notBefore, notAfter, renewAt, overdueAt,
+                        utc(now))))
+                .map(rows -> {
+                    Set<String> inserted = new HashSet<>();
+                    for (Row row : rows) {
+                        inserted.add(row.getString(0));
                     }
-                    return chain.replaceWithVoid();
+                    return inserted;
+                });
+    }
+
+    private static Uni<Void> settleSuccessions(SqlConnection connection, List<TrackedCertificate> ordered,
+            Set<String> inserted, Instant now) {
+        List<Supersession.Current> added = ordered.stream()
+                .filter(certificate -> inserted.contains(certificate.serialNumber()))
+                .map(certificate -> new Supersession.Current(certificate.serialNumber(), certificate.deviceId(),
+                        certificate.schedule().notBefore()))
+                .toList();
+        String[] devices = added.stream().map(Supersession.Current::deviceId).distinct().toArray(String[]::new);
+        return connection.preparedQuery("SELECT serial_number, device_id, not_before FROM renewal_certificate"
+                + " WHERE device_id = ANY($1) AND " + CURRENT + " ORDER BY device_id, not_before, serial_number")
+                .execute(Tuple.of(devices))
+                .chain(rows -> {
+                    List<Supersession.Current> existing = new ArrayList<>();
+                    for (Row row : rows) {
+                        String serial = row.getString("serial_number");
+                        if (!inserted.contains(serial)) {
+                            existing.add(new Supersession.Current(serial, row.getString("device_id"),
+                                    instant(row.getOffsetDateTime("not_before"))));
+                        }
+                    }
+                    List<Supersession> supersessions = Supersession.of(existing, added);
+                    if (supersessions.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return connection.preparedQuery("UPDATE renewal_certificate AS c SET superseded_by = s.newer,"
+                            + " superseded_at = $3 FROM unnest($1::text[], $2::text[]) AS s(older, newer)"
+                            + " WHERE c.serial_number = s.older AND c." + CURRENT)
+                            .execute(Tuple.of(supersessions.stream().map(Supersession::older).toArray(String[]::new),
+                                    supersessions.stream().map(Supersession::newer).toArray(String[]::new),
+                                    utc(now)))
+                            .replaceWithVoid();
                 });
     }
 
