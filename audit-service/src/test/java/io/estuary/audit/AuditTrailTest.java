@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import io.estuary.audit.messaging.AuditReplay;
 import io.estuary.audit.messaging.AuditStreamConsumer;
 import io.estuary.audit.repository.AuditRecordRepository;
+import io.estuary.audit.service.AuditChainAppender;
+import io.estuary.audit.service.AuditEntry;
 import io.estuary.audit.service.Blocking;
 import io.estuary.contracts.AuthenticationFailed;
 import io.estuary.contracts.CsrSubmitted;
@@ -35,8 +38,10 @@ import io.estuary.operatorauth.OperatorRoles;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestIssuances;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.path.json.JsonPath;
@@ -55,6 +60,8 @@ class AuditTrailTest {
     AuditReplay replay;
     @Inject
     AuditRecordRepository records;
+    @Inject
+    AuditChainAppender appender;
 
     @BeforeAll
     static void connect() {
@@ -191,6 +198,36 @@ class AuditTrailTest {
             consumer.start();
         }
         await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+    }
+
+    /** The path health exists for: an Error (a broken class path, out of memory) ends the consumer thread. */
+    @Test
+    void healthGoesDownWhenAnErrorEndsTheConsumerThreadAndNothingIsLost() {
+        AuditChainAppender real = ClientProxy.unwrap(appender);
+        AtomicBoolean failing = new AtomicBoolean(true);
+        QuarkusMock.installMockForType(new AuditChainAppender() {
+            @Override
+            public int appendBlocking(List<AuditEntry> entries) {
+                if (failing.get()) {
+                    throw new NoClassDefFoundError("simulated by the test");
+                }
+                return real.appendBlocking(entries);
+            }
+        }, AuditChainAppender.class);
+        String device = "error-device-" + System.nanoTime();
+        try {
+            await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/live").then().statusCode(503)
+                    .body("checks.find { it.name == 'audit-consumer' }.status", equalTo("DOWN")));
+            assertTrue(consumer.isRunning() && !consumer.isAlive(), "started, but its thread has ended");
+            kafka.send(Topics.ISSUANCE_RESULTS, device, issued(device, "e1"));
+        } finally {
+            failing.set(false);
+            // What a liveness probe's restart does: a new consumer resumes from the committed offsets.
+            consumer.stop();
+            consumer.start();
+        }
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/live").then().statusCode(200));
+        awaitRecords(device, 1);
     }
 
     @Test

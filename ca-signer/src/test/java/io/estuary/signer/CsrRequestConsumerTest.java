@@ -13,6 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,10 +25,13 @@ import org.junit.jupiter.api.Test;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.Topics;
+import io.estuary.signer.messaging.IssuedRequests;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestCsrs;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The signer on the real broker with its CA key in a real SoftHSM2 token. */
@@ -33,6 +40,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(KafkaBrokerResource.class)
 class CsrRequestConsumerTest {
     private static KafkaTestClient kafka;
+
+    @Inject
+    IssuedRequests issuedRequests;
 
     @BeforeAll
     static void connect() {
@@ -79,6 +89,45 @@ class CsrRequestConsumerTest {
         assertEquals(IssuanceResult.Outcome.REJECTED, garbage.outcome());
         IssuanceResult next = roundTrip(TestCsrs.csr("signer-device-3", TestCsrs.ecP256()));
         assertEquals(IssuanceResult.Outcome.ISSUED, next.outcome());
+    }
+
+    /**
+     * A fault inside the signer (here: thrown while signing one request id) is answered as FAILED at once, the channel keeps
+     * signing, and a retry of the failed request is signed anew: a failure is not its decision.
+     */
+    @Test
+    void aFaultInTheSignerIsAnsweredAsFailedAndARetryIsSignedAnew() {
+        String requestId = UUID.randomUUID().toString();
+        AtomicBoolean failing = new AtomicBoolean(true);
+        IssuedRequests real = ClientProxy.unwrap(issuedRequests);
+        // The fault is raised where signing runs: inside the decision, as a fault of the CA code would be.
+        QuarkusMock.installMockForType(new IssuedRequests() {
+            @Override
+            public boolean caughtUp() {
+                return real.caughtUp();
+            }
+
+            @Override
+            public Decision decideOnce(String id, Supplier<IssuanceResult> decide) {
+                return real.decideOnce(id, () -> {
+                    if (failing.get() && id.equals(requestId)) {
+                        throw new ArrayIndexOutOfBoundsException("simulated by the test");
+                    }
+                    return decide.get();
+                });
+            }
+        }, IssuedRequests.class);
+        byte[] csr = TestCsrs.csr("signer-device-fault", TestCsrs.ecP256());
+        IssuanceResult failed = roundTrip(requestId, "", csr);
+        assertEquals(IssuanceResult.Outcome.FAILED, failed.outcome());
+        assertTrue(failed.reason().contains("internal error"), failed.reason());
+        assertNull(failed.certificate());
+        assertEquals(IssuanceResult.Outcome.ISSUED, roundTrip(TestCsrs.csr("signer-device-after-fault",
+                TestCsrs.ecP256())).outcome(), "the channel still signs");
+        failing.set(false);
+        IssuanceResult retried = roundTrip(requestId, "", csr);
+        assertEquals(IssuanceResult.Outcome.ISSUED, retried.outcome());
+        assertEquals(retried.serialNumber(), roundTrip(requestId, "", csr).serialNumber(), "and that is decided");
     }
 
     @Test

@@ -165,6 +165,20 @@ class EstResourceTest {
                 .statusCode(400).body(equalTo("request rejected: key too weak\n"));
     }
 
+    /** A fault in the signer is not the client's: 500, and the same request sent again is signed (not cached). */
+    @Test
+    void aSignerFailureIs500AndTheRetryIsSigned() throws Exception {
+        String body = csrBody("fe-device-fault");
+        CompletableFuture<CsrSubmitted> first = playSigner("fe-device-fault", request -> IssuanceResult.failed(
+                request, "the signer failed on this request (internal error)", Instant.now()));
+        authed().contentType("application/pkcs10").body(body).when().post(ENROLL).then().statusCode(500)
+                .body(equalTo("the signer failed on this request (internal error)\n"));
+        first.get(1, TimeUnit.SECONDS);
+        CompletableFuture<CsrSubmitted> second = playSigner("fe-device-fault", EstResourceTest::issue);
+        authed().contentType("application/pkcs10").body(body).when().post(ENROLL).then().statusCode(200);
+        assertEquals("simpleenroll", second.get(1, TimeUnit.SECONDS).operation(), "the retry reached the signer");
+    }
+
     @Test
     void aSlowSignerGets202AndEveryRetryOfTheSameRequestOneCertificate() throws Exception {
         String body = csrBody("fe-device-slow");

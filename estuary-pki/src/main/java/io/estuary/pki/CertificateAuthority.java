@@ -42,7 +42,6 @@ public final class CertificateAuthority {
     private final PrivateKey signingKey;
     private final Provider signingProvider;
     private final SecureRandom random = new SecureRandom();
-    private final JcaX509ExtensionUtils extensionUtils;
     // Fixed per CA, so computed once rather than for every certificate.
     private final X500Name issuerName;
     private final String issuerRfc2253;
@@ -62,9 +61,8 @@ public final class CertificateAuthority {
         this.signingKey = signingKey;
         this.signingProvider = signingProvider;
         try {
-            this.extensionUtils = new JcaX509ExtensionUtils();
-            this.authorityKeyIdentifier = extensionUtils.createAuthorityKeyIdentifier(certificate);
-        } catch (java.security.NoSuchAlgorithmException | CertificateException e) {
+            this.authorityKeyIdentifier = keyIdentifiers().createAuthorityKeyIdentifier(certificate);
+        } catch (CertificateException e) {
             throw new IllegalStateException(e);
         }
         this.issuerName = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
@@ -124,7 +122,7 @@ public final class CertificateAuthority {
                         new ExtendedKeyUsage(profile.extendedKeyUsages().toArray(KeyPurposeId[]::new)));
             }
             builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    extensionUtils.createSubjectKeyIdentifier(subjectKey));
+                    keyIdentifiers().createSubjectKeyIdentifier(subjectKey));
             builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
             builder.addExtension(Extension.certificatePolicies, false, ProfilePolicies.policiesFor(profile.name()));
             if (profile.crlUrl().isPresent()) {
@@ -167,6 +165,19 @@ public final class CertificateAuthority {
         return serial;
     }
 
+    /**
+     * Key identifiers (RFC 5280 method 1, SHA-1 of the key) from a digest of their own: the extension utilities hold
+     * one MessageDigest, and a CA shared by the signing threads once corrupted it (wrong identifiers, or an
+     * ArrayIndexOutOfBoundsException inside SHA-1).
+     */
+    private static JcaX509ExtensionUtils keyIdentifiers() {
+        try {
+            return new JcaX509ExtensionUtils();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-1 for key identifiers", e);
+        }
+    }
+
     private ContentSigner signer() {
         try {
             return new JcaContentSignerBuilder(signatureAlgorithm(signingKey, certificate.getPublicKey()))
@@ -201,9 +212,8 @@ public final class CertificateAuthority {
             builder.addExtension(Extension.keyUsage, true,
                     new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
             builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    extensionUtils.createSubjectKeyIdentifier(publicKey));
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    extensionUtils.createAuthorityKeyIdentifier(certificate));
+                    keyIdentifiers().createSubjectKeyIdentifier(publicKey));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
         } catch (CertIOException | CertificateException e) {
             throw new IllegalStateException("cannot assemble the issuing CA certificate", e);
@@ -214,7 +224,7 @@ public final class CertificateAuthority {
     public static X509Certificate selfSignedRoot(X500Name subject, PublicKey publicKey, PrivateKey privateKey,
             Provider provider, Duration validity, Instant now) {
         try {
-            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+            JcaX509ExtensionUtils utils = keyIdentifiers();
             BigInteger serial = new BigInteger(128, new SecureRandom()).setBit(0);
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial,
                     Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, publicKey);

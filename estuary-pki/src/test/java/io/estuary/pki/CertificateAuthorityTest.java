@@ -65,6 +65,56 @@ class CertificateAuthorityTest {
         assertTrue(cert.getExtensionValue(Extension.subjectKeyIdentifier.getId()) != null);
     }
 
+    /**
+     * The signer issues from one CA on several threads: each certificate must carry its own key's identifier (a
+     * shared digest once mixed them up, or threw from inside SHA-1).
+     */
+    @Test
+    void concurrentIssuesEachCarryTheirOwnKeyIdentifier() throws Exception {
+        CertificateAuthority ca = softwareCa(Duration.ofDays(365));
+        CertificateProfile profile = CertificateProfile.deviceIdentity(Duration.ofDays(30));
+        int threads = 4;
+        int each = 150;
+        List<byte[]> csrs = new java.util.ArrayList<>();
+        for (int i = 0; i < threads * each; i++) {
+            csrs.add(TestCsrs.csr("device-" + i, TestCsrs.ecP256()));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                List<byte[]> mine = csrs.subList(t * each, (t + 1) * each);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    int wrong = 0;
+                    for (byte[] csr : mine) {
+                        X509Certificate cert = ca.issue(CertificationRequest.fromDer(csr), profile, Instant.now())
+                                .certificate();
+                        byte[] ski = SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(
+                                cert.getExtensionValue(Extension.subjectKeyIdentifier.getId())).getOctets())
+                                .getKeyIdentifier();
+                        byte[] keyBits = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(
+                                cert.getPublicKey().getEncoded()).getPublicKeyData().getBytes();
+                        if (!java.util.Arrays.equals(java.security.MessageDigest.getInstance("SHA-1").digest(keyBits),
+                                ski)) {
+                            wrong++;
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            start.countDown();
+            int wrong = 0;
+            for (java.util.concurrent.Future<Integer> result : results) {
+                wrong += result.get();
+            }
+            assertEquals(0, wrong, "certificates whose subject key identifier is not their key's");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void theIssuedCertificateTellsWhatItsEncodingSays() throws Exception {
         // The signer publishes these fields without parsing the certificate again: they must match the encoding.

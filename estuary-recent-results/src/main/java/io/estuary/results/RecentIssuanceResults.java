@@ -145,6 +145,9 @@ public final class RecentIssuanceResults implements AutoCloseable {
 
     /** Records a result this instance produced itself, before it comes back from the topic. */
     public void record(IssuanceResult result) {
+        if (!result.decided()) {
+            return;
+        }
         produced.putIfAbsent(result.requestId(), new Produced(result, clock.millis()));
     }
 
@@ -263,38 +266,49 @@ public final class RecentIssuanceResults implements AutoCloseable {
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         IssuanceResult result = listener == null ? null : parse(record);
-        String requestId = listener == null ? requestIdOf(record) : result == null ? null : result.requestId();
-        if (requestId == null) {
-            return;
+        String requestId = listener == null ? decidedRequestIdOf(record)
+                : result == null || !result.decided() ? null : result.requestId();
+        if (requestId != null) {
+            // The first decision in the topic is the one every instance gives again; one produced here leaves the
+            // heap once read back, its position taking its place. A failure is no decision: a retry is signed anew.
+            positions.putIfAbsent(keyOf(requestId), record.partition(), record.offset(), record.timestamp());
+            produced.remove(requestId);
         }
-        // The first answer in the topic is the one every instance gives again; one produced here leaves the heap once
-        // read back, its position taking its place.
-        positions.putIfAbsent(keyOf(requestId), record.partition(), record.offset(), record.timestamp());
-        produced.remove(requestId);
-        if (listener != null) {
+        if (listener != null && result != null) {
             listener.accept(result);
         }
     }
 
-    /** The request id alone: the first field of a result, so the certificate after it is never read. */
-    private String requestIdOf(ConsumerRecord<byte[], byte[]> record) {
+    /**
+     * The request id of a decision, null for a failure or an unreadable record: the first fields of a result only,
+     * so the certificate after them is never read.
+     */
+    private String decidedRequestIdOf(ConsumerRecord<byte[], byte[]> record) {
+        String requestId = null;
+        String outcome = null;
         try (JsonParser parser = json.getFactory().createParser(record.value())) {
             if (parser.nextToken() == JsonToken.START_OBJECT) {
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                while ((requestId == null || outcome == null) && parser.nextToken() == JsonToken.FIELD_NAME) {
                     String field = parser.currentName();
                     JsonToken value = parser.nextToken();
-                    if ("requestId".equals(field)) {
-                        return value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                    if ("requestId".equals(field) && value == JsonToken.VALUE_STRING) {
+                        requestId = parser.getText();
+                    } else if ("outcome".equals(field) && value == JsonToken.VALUE_STRING) {
+                        outcome = parser.getText();
+                    } else {
+                        parser.skipChildren();
                     }
-                    parser.skipChildren();
                 }
             }
         } catch (java.io.IOException | RuntimeException e) {
-            // as unreadable as a result that does not parse
+            requestId = null; // as unreadable as a result that does not parse
         }
-        LOG.warnf("skipped an unreadable issuance result at %s-%d@%d", record.topic(), record.partition(),
-                record.offset());
-        return null;
+        if (requestId == null || outcome == null) {
+            LOG.warnf("skipped an unreadable issuance result at %s-%d@%d", record.topic(), record.partition(),
+                    record.offset());
+            return null;
+        }
+        return IssuanceResult.Outcome.FAILED.name().equals(outcome) ? null : requestId;
     }
 
     private IssuanceResult parse(ConsumerRecord<byte[], byte[]> record) {

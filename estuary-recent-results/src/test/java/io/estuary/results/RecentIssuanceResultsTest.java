@@ -120,6 +120,32 @@ class RecentIssuanceResultsTest {
         }
     }
 
+    /** A failure is no decision: its waiter hears it, but a retry must be signed anew, by either kind of reader. */
+    @Test
+    void aFailureIsHeardButNotKeptAndTheLaterDecisionIs() throws Exception {
+        try (RecentIssuanceResults positions = new RecentIssuanceResults(KafkaTestClient.bootstrapServers(),
+                Duration.ofMinutes(15), KafkaTestClient.JSON)) {
+            positions.start("positions-failure-test");
+            String requestId = UUID.randomUUID().toString();
+            IssuanceResult failed = new IssuanceResult(requestId, "results-test", "", IssuanceResult.Outcome.FAILED,
+                    "internal error", null, null, null, null, null, null, null, Instant.now());
+            positions.record(failed);
+            assertFalse(positions.knows(requestId), "a failure produced here is not recorded");
+            kafka.send(Topics.ISSUANCE_RESULTS, failed.requester(), failed);
+            awaitHeard(requestId);
+            assertEquals(Optional.empty(), results.find(requestId));
+            IssuanceResult issued = result(requestId, "MIIBafter-the-failure");
+            kafka.send(Topics.ISSUANCE_RESULTS, issued.requester(), issued);
+            awaitHeard(requestId);
+            assertEquals(Optional.of(issued), results.find(requestId));
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (!positions.knows(requestId) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+            }
+            assertEquals(Optional.of(issued), positions.find(requestId), "the positions reader skipped the failure");
+        }
+    }
+
     private static IssuanceResult result(String requestId, String certificate) {
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         // A random serial and device: later modules' consumers read this topic too, and the renewal tracker keys

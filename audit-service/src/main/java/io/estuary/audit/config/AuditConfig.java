@@ -46,6 +46,32 @@ public interface AuditConfig {
         /** Events read per cycle at most: bounds the memory of a consumer that is far behind. */
         @WithDefault("20000")
         int maxRecordsPerCycle();
+
+        /**
+         * Refuses settings the consumer cannot work with (a batch of 0 would never advance), naming the property,
+         * so the service fails at start rather than spinning or stalling later.
+         */
+        default void check() {
+            String prefix = "estuary.audit.consumer.";
+            if (appendBatchSize() < 1) {
+                throw new IllegalArgumentException(prefix + "append-batch-size must be at least 1, got "
+                        + appendBatchSize());
+            }
+            if (maxRecordsPerCycle() < 1) {
+                throw new IllegalArgumentException(prefix + "max-records-per-cycle must be at least 1, got "
+                        + maxRecordsPerCycle());
+            }
+            if (settle().isNegative()) {
+                throw new IllegalArgumentException(prefix + "settle must not be negative, got " + settle());
+            }
+            if (pollTimeout().isNegative() || pollTimeout().isZero()) {
+                throw new IllegalArgumentException(prefix + "poll-timeout must be positive, got " + pollTimeout());
+            }
+            if (retryBackoff().isNegative()) {
+                throw new IllegalArgumentException(prefix + "retry-backoff must not be negative, got "
+                        + retryBackoff());
+            }
+        }
     }
 
     interface Query {

@@ -62,8 +62,16 @@ public final class AuditEventReader {
         require(event.requestId(), "requestId");
         require(event.outcome(), "outcome");
         require(event.decidedAt(), "decidedAt");
-        AuditOutcome outcome = event.issued() ? AuditOutcome.ISSUED : AuditOutcome.REJECTED;
-        return new AuditEntry("result:" + event.requestId(), outcome, event.decidedAt(), event.deviceId(),
+        AuditOutcome outcome = switch (event.outcome()) {
+            case ISSUED -> AuditOutcome.ISSUED;
+            case REJECTED -> AuditOutcome.REJECTED;
+            case FAILED -> AuditOutcome.SIGNER_FAILED;
+        };
+        // A request has one decision, but may fail before it (a retry is signed anew): each failure is its own entry,
+        // and the decision after it is not mistaken for a duplicate.
+        String eventId = event.decided() ? "result:" + event.requestId()
+                : "failure:" + event.requestId() + ":" + event.decidedAt();
+        return new AuditEntry(eventId, outcome, event.decidedAt(), event.deviceId(),
                 event.serialNumber(), event.label(), event.requester(), event.requestId(), event.reason(), payload,
                 source);
     }

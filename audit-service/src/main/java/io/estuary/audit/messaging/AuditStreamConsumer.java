@@ -44,6 +44,7 @@ public class AuditStreamConsumer {
     private volatile Thread thread;
 
     void onStart(@Observes StartupEvent event) {
+        config.consumer().check(); // the replay and verify commands read the same settings
         if (config.consumer().enabled()) {
             start();
         }
@@ -122,9 +123,10 @@ public class AuditStreamConsumer {
                         e.toString(), config.consumer().retryBackoff());
                 pause();
             } catch (Error e) {
-                // Not survivable here (out of memory, a broken class path): health reports it, offsets are committed.
+                // Not survivable here (out of memory, a broken class path): the thread ends, logged once, and health
+                // reports it (running, not alive) until a restart resumes from the committed offsets.
                 LOG.errorf(e, "the audit consumer stopped; the service is no longer live");
-                throw e;
+                return;
             } finally {
                 reader = null;
             }

@@ -8,6 +8,8 @@ public enum AuditOutcome {
     ISSUED,
     /** The signer rejected a request, with a reason. */
     REJECTED,
+    /** The signer failed on a request (an internal error); nothing was signed, and a retry is signed anew. */
+    SIGNER_FAILED,
     /** A client failed to authenticate. */
     AUTHENTICATION_FAILED,
     RENEWAL_DUE,

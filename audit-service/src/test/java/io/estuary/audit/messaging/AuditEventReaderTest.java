@@ -27,6 +27,13 @@ class AuditEventReaderTest {
         assertEquals("result:r1", result.eventId());
         assertEquals(AuditOutcome.REJECTED, result.outcome());
         assertEquals("bad", result.reason());
+        // Failures come before the one decision; each is its own entry, so the decision is no duplicate of them.
+        AuditEntry failure = reader.read(at(Topics.ISSUANCE_RESULTS), "{\"requestId\":\"r1\",\"requester\":\"u\","
+                + "\"label\":\"\",\"outcome\":\"FAILED\",\"reason\":\"internal\","
+                + "\"decidedAt\":\"2026-01-01T00:00:01Z\"}");
+        assertEquals("failure:r1:2026-01-01T00:00:01Z", failure.eventId());
+        assertEquals(AuditOutcome.SIGNER_FAILED, failure.outcome());
+        assertEquals("internal", failure.reason());
         AuditEntry request = reader.read(at(Topics.CSR_REQUESTS),
                 "{\"submittedAt\":\"2026-01-01T00:00:00Z\",\"requestId\":\"r1\",\"requester\":\"u\",\"label\":\"x\"}");
         assertEquals("request:r1", request.eventId());

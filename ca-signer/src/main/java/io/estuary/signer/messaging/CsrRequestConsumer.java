@@ -1,5 +1,7 @@
 package io.estuary.signer.messaging;
 
+import java.time.Instant;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -39,8 +41,17 @@ public class CsrRequestConsumer {
             return null;
         }
         awaitRecentResults();
-        IssuedRequests.Decision decision = issuedRequests.decideOnce(request.requestId(),
-                () -> signUntilCaAvailable(request));
+        IssuedRequests.Decision decision;
+        try {
+            decision = issuedRequests.decideOnce(request.requestId(), () -> signUntilCaAvailable(request));
+        } catch (RuntimeException e) {
+            // A fault of ours, not of the request: answered at once and not recorded as a decision, so a retry is
+            // signed anew. Letting it out would stop this channel, and every signature with it.
+            LOG.errorf(e, "request %s failed in the signer; answered as failed", request.requestId());
+            return Record.of(request.requester(), IssuanceResult.failed(request,
+                    "the signer failed on this request (internal error); nothing was signed, retry later",
+                    Instant.now()));
+        }
         IssuanceResult result = decision.result();
         if (decision.earlier()) {
             // A retry or redelivery: answer again with what was decided, never sign twice.

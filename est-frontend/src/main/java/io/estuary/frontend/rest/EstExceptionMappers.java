@@ -9,6 +9,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.estuary.frontend.auth.ClientCertificateRefusedException;
 import io.estuary.frontend.auth.KeycloakPasswordCheck;
+import io.estuary.frontend.service.EnrollmentFailedException;
 import io.estuary.frontend.service.EnrollmentPendingException;
 import io.estuary.frontend.service.EnrollmentRejectedException;
 import io.estuary.frontend.service.EnrollmentUnavailableException;
@@ -58,6 +59,12 @@ public class EstExceptionMappers {
     @ServerExceptionMapper
     public Response rejected(EnrollmentRejectedException e) {
         return plain(Response.Status.BAD_REQUEST, "request rejected: " + e.getMessage());
+    }
+
+    /** Not the client's fault and nothing was signed: the same request may be sent again. */
+    @ServerExceptionMapper
+    public Response failed(EnrollmentFailedException e) {
+        return plain(Response.Status.INTERNAL_SERVER_ERROR, e.getMessage());
     }
 
     /** RFC 7030 §4.2.3: accepted, not yet issued; the client repeats the same request after the delay. */

@@ -186,6 +186,9 @@ public class EnrollmentService {
     }
 
     private static byte[] certificateOrRejection(IssuanceResult result) {
+        if (!result.decided()) {
+            throw new EnrollmentFailedException(result.reason());
+        }
         if (!result.issued()) {
             throw new EnrollmentRejectedException(result.reason());
         }
