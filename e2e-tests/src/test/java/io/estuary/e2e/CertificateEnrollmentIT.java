@@ -144,6 +144,17 @@ class CertificateEnrollmentIT {
         ESTException notAnIdentity = assertThrows(ESTException.class,
                 () -> withDeviceCertificate.simpleEnroll(false, csr("device-8", TestCsrs.ecP256()), null));
         assertEquals(403, notAnIdentity.getStatusCode());
+
+        // 5. Requests after the first on a kept-alive connection still carry its certificate (the frontend reads the
+        // chain once per TLS session): the device renews twice over one connection, then is refused as before.
+        HttpClient deviceConnection = https(device, deviceKey.getPrivate());
+        for (int renewal = 0; renewal < 2; renewal++) {
+            HttpResponse<String> renewed = post(deviceConnection, "/simplereenroll", csr("device-7", deviceKey));
+            assertEquals(200, renewed.statusCode(), renewed.body());
+        }
+        HttpResponse<String> stillNotAnIdentity = post(deviceConnection, "/simpleenroll", csr("device-9",
+                TestCsrs.ecP256()));
+        assertEquals(403, stillNotAnIdentity.statusCode(), stillNotAnIdentity.body());
     }
 
     /** The handshake lets the foreign certificate through; the answer is 403 with the reason, and no Basic challenge. */

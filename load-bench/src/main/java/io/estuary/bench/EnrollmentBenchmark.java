@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +61,7 @@ public final class EnrollmentBenchmark {
     private final StringBuilder series = new StringBuilder();
     private final StringBuilder cpuRows = new StringBuilder();
     private int maxCsrs = 60_000;
+    private Path latencyLog;
 
     private EnrollmentBenchmark(String host, int port, SSLContext tls, String authorization) {
         this.host = host;
@@ -91,6 +93,8 @@ public final class EnrollmentBenchmark {
                         .getBytes(StandardCharsets.UTF_8)));
         bench.interval = interval;
         bench.maxCsrs = maxCsrs;
+        // --latency-log FILE: every measured enrollment's start and latency, to see whether slow ones come together.
+        bench.latencyLog = options.containsKey("latency-log") ? Path.of(options.get("latency-log")) : null;
 
         StringBuilder table = new StringBuilder();
         table.append("| connections | concurrency | enrollments/s | p50 ms | p95 ms | p99 ms | ok | errors |\n");
@@ -146,13 +150,16 @@ public final class EnrollmentBenchmark {
         LongAdder ok = new LongAdder();
         Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         List<long[]> latencies = new ArrayList<>();
+        List<long[]> starts = new ArrayList<>();
         System.err.printf("measuring %s, concurrency %d, for %s%n", keepAlive ? "kept-alive connections" : "a new TLS connection per request", concurrency, duration);
         List<Thread> workers = new ArrayList<>();
         AtomicInteger exhausted = new AtomicInteger();
         Instant[] end = new Instant[1]; // set when the row starts, after the stack has settled
         for (int w = 0; w < concurrency; w++) {
             long[] mine = new long[200_000];
+            long[] startedAt = new long[mine.length];
             latencies.add(mine);
+            starts.add(startedAt);
             int index = w;
             Thread worker = new Thread(() -> {
                 int count = 0;
@@ -175,6 +182,7 @@ public final class EnrollmentBenchmark {
                         if (status == 200) {
                             ok.increment();
                             if (count < mine.length) {
+                                startedAt[count] = start;
                                 mine[count++] = System.nanoTime() - start;
                             }
                         } else {
@@ -200,6 +208,7 @@ public final class EnrollmentBenchmark {
         }
         Map<String, Double> cpuBefore = ProcessCpu.snapshot();
         Instant started = Instant.now();
+        long startedNanos = System.nanoTime();
         end[0] = started.plus(duration);
         if (reported) {
             // A mark for tools sampling the stack alongside (GC counters, profilers): the measured time starts now.
@@ -236,6 +245,9 @@ public final class EnrollmentBenchmark {
         Map<String, Double> cpu = ProcessCpu.perEnrollment(cpuBefore, ProcessCpu.snapshot(), ok.sum());
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 0, (int) l[l.length - 1])).sorted()
                 .toArray();
+        if (latencyLog != null && reported) {
+            writeLatencyLog(keepAlive, concurrency, startedNanos, starts, latencies);
+        }
         String errorText = errors.isEmpty() ? "0" : errors.entrySet().stream()
                 .map(e -> e.getKey() + ": " + e.getValue().sum()).sorted().reduce((a, b) -> a + ", " + b).get();
         if (exhausted.get() > 0) {
@@ -251,6 +263,21 @@ public final class EnrollmentBenchmark {
             cpuRows.append('\n');
         }
         return row;
+    }
+
+    /** Appends one line per enrollment of the row: its mode and concurrency, when it started (ms into the row), its latency (ms). */
+    private void writeLatencyLog(boolean keepAlive, int concurrency, long rowStart, List<long[]> starts,
+            List<long[]> latencies) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (int w = 0; w < latencies.size(); w++) {
+            long[] latency = latencies.get(w);
+            for (int i = 0; i < (int) latency[latency.length - 1]; i++) {
+                lines.append(keepAlive ? "kept-alive " : "new ").append(concurrency).append(' ')
+                        .append(String.format("%.3f %.3f", (starts.get(w)[i] - rowStart) / 1e6, latency[i] / 1e6))
+                        .append('\n');
+            }
+        }
+        Files.writeString(latencyLog, lines, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     /**

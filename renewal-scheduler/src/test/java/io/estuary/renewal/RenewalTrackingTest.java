@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import io.estuary.contracts.Topics;
 import io.estuary.operatorauth.OperatorRoles;
 import io.estuary.renewal.repository.CertificateRepository;
+import io.estuary.renewal.repository.LabelCounts;
+import io.estuary.renewal.repository.RenewalSchema;
 import io.estuary.renewal.repository.TrackedCertificate;
 import io.estuary.renewal.service.RenewalSchedule;
 import io.estuary.testkit.KafkaBrokerResource;
@@ -34,6 +38,11 @@ import io.estuary.testkit.TestIssuances;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
 
 /** Issuance events from the real broker become renewal records in the real PostgreSQL. */
 @QuarkusTest
@@ -44,6 +53,8 @@ class RenewalTrackingTest {
 
     @Inject
     CertificateRepository repository;
+    @Inject
+    Vertx vertx;
 
     @BeforeAll
     static void connect() {
@@ -115,11 +126,110 @@ class RenewalTrackingTest {
         assertEquals(b + "-2", repository.history(b).await().atMost(wait).get(1).supersededBy());
     }
 
+    /**
+     * The fleet summary's device counts are kept by the tracking transactions (not counted over the table): a
+     * renewal leaves the count alone, a late older certificate and a redelivery do not add, a device moving to
+     * another label moves its count; the late states are counted from the certificates past their renewal point.
+     */
+    @Test
+    void theFleetSummaryCountsDevicesAsTheyAreTrackedAndLateCertificatesByState() {
+        String run = Long.toString(System.nanoTime());
+        String first = "counted-" + run;
+        String second = "counted-other-" + run;
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Duration wait = Duration.ofSeconds(10);
+        // Devices a, b, c on the first label; a renews (and an older certificate of it arrives late), c moves to the
+        // second label with its renewal.
+        repository.trackAll(List.of(tracked("a1-" + run, "a-" + run, now, 1, first),
+                tracked("b1-" + run, "b-" + run, now, 1, first), tracked("c1-" + run, "c-" + run, now, 1, first)),
+                now).await().atMost(wait);
+        assertEquals(Map.of(first, List.of(3L, 0L, 0L, 0L)), counts(now, first, second));
+        repository.trackAll(List.of(tracked("a2-" + run, "a-" + run, now, 2, first),
+                tracked("a0-" + run, "a-" + run, now, 0, first), tracked("b1-" + run, "b-" + run, now, 1, first),
+                tracked("c2-" + run, "c-" + run, now, 2, second)), now).await().atMost(wait);
+        assertEquals(Map.of(first, List.of(2L, 0L, 0L, 0L), second, List.of(1L, 0L, 0L, 0L)),
+                counts(now, first, second));
+
+        // Late states at this instant: d past its renewal point, e past its grace, f expired; g's renewal point is
+        // passed but it was superseded, so it is neither counted nor late.
+        repository.trackAll(List.of(late("d-" + run, now, Duration.ofDays(1), Duration.ofDays(2), first),
+                late("e-" + run, now, Duration.ofDays(-1), Duration.ofDays(2), first),
+                late("f-" + run, now, Duration.ofDays(-2), Duration.ofDays(-1), second),
+                late("g-" + run, now, Duration.ofDays(-2), Duration.ofDays(-1), second),
+                tracked("g2-" + run, "g-" + run, now, 1, second)), now).await().atMost(wait);
+        assertEquals(Map.of(first, List.of(4L, 1L, 1L, 0L), second, List.of(3L, 0L, 0L, 1L)),
+                counts(now, first, second));
+        given().get("/renewals/summary").then().statusCode(200)
+                .body("labels.find { it.label == '" + second + "' }.tracked", equalTo(3))
+                .body("labels.find { it.label == '" + second + "' }.expired", equalTo(1));
+    }
+
+    /**
+     * A store from before the device counts (no counter table) gets them counted once from its certificates when the
+     * schema is created; creating it again does not count twice. In a schema of its own, away from the live tracker.
+     */
+    @Test
+    void aStoreFromBeforeTheDeviceCountsIsCountedOnceAtStart() {
+        String schema = "counts_" + System.nanoTime();
+        Duration wait = Duration.ofSeconds(20);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Config config = ConfigProvider.getConfig();
+        Pool separate = PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
+                .connectingTo(PgConnectOptions.fromUri(config.getValue("quarkus.datasource.reactive.url", String.class))
+                        .setUser(config.getValue("quarkus.datasource.username", String.class))
+                        .setPassword(config.getValue("quarkus.datasource.password", String.class))
+                        .setProperties(Map.of("search_path", schema)))
+                .using(vertx).build();
+        try {
+            separate.query("CREATE SCHEMA " + schema).execute().await().atMost(wait);
+            RenewalSchema.create(separate).await().atMost(wait);
+            CertificateRepository store = new CertificateRepository(separate);
+            store.trackAll(List.of(tracked("x1", "x", now, 1, "old"), tracked("x2", "x", now, 2, "old"),
+                    tracked("y1", "y", now, 1, "old"), tracked("z1", "z", now, 1, "other")), now).await().atMost(wait);
+            separate.query("DROP TABLE renewal_label_devices").execute().await().atMost(wait);
+
+            RenewalSchema.create(separate).await().atMost(wait);
+            RenewalSchema.create(separate).await().atMost(wait);
+            assertEquals(List.of(new LabelCounts("old", 2, 0, 0, 0), new LabelCounts("other", 1, 0, 0, 0)),
+                    store.countsByLabel(now).await().atMost(wait));
+        } finally {
+            separate.query("DROP SCHEMA IF EXISTS " + schema + " CASCADE").execute().await().atMost(wait);
+            separate.closeAndAwait();
+        }
+    }
+
+    /** Per label among {@code labels}: devices, due, overdue, expired. */
+    private Map<String, List<Long>> counts(Instant now, String... labels) {
+        List<String> wanted = List.of(labels);
+        return repository.countsByLabel(now).await().atMost(Duration.ofSeconds(10)).stream()
+                .filter(count -> wanted.contains(count.label()))
+                .collect(Collectors.toMap(LabelCounts::label,
+                        count -> List.of(count.tracked(), count.due(), count.overdue(), count.expired())));
+    }
+
+    /**
+     * A device's certificate (serial = device id) whose renewal point passed a day ago, overdue {@code overdueIn} and
+     * expiring {@code expiresIn} from now.
+     */
+    private static TrackedCertificate late(String device, Instant now, Duration overdueIn, Duration expiresIn,
+            String label) {
+        Instant notAfter = now.plus(expiresIn);
+        Instant renewAt = now.minus(Duration.ofDays(1));
+        Instant overdueAt = now.plus(overdueIn);
+        return new TrackedCertificate(device, device, label, new RenewalSchedule(notAfter.minus(Duration.ofDays(30)),
+                notAfter, renewAt, overdueAt.isAfter(notAfter) ? notAfter : overdueAt), null, null, null, null, null,
+                null);
+    }
+
     /** A certificate of the given device issued {@code days} days after the base time, valid for 30 days. */
     private static TrackedCertificate tracked(String serial, String device, Instant base, int days) {
+        return tracked(serial, device, base, days, "batch");
+    }
+
+    private static TrackedCertificate tracked(String serial, String device, Instant base, int days, String label) {
         Instant notBefore = base.plus(Duration.ofDays(days));
         Instant notAfter = notBefore.plus(Duration.ofDays(30));
-        return new TrackedCertificate(serial, device, "batch", new RenewalSchedule(notBefore, notAfter,
+        return new TrackedCertificate(serial, device, label, new RenewalSchedule(notBefore, notAfter,
                 notAfter.minus(Duration.ofDays(6)), notAfter.minus(Duration.ofDays(1))), null, null, null, null, null,
                 null);
     }

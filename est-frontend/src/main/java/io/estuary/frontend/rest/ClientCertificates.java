@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 import io.vertx.core.http.HttpServerRequest;
 
@@ -20,6 +21,9 @@ public final class ClientCertificates {
      * {@link AuthFailureFilter}. */
     public static final String AUTHENTICATION_FAILURE = "estuary.auth.certificate-failure";
 
+    private static final String PEER_CHAIN = ClientCertificates.class.getName() + ".peer-chain";
+    private static final X509Certificate[] NONE = new X509Certificate[0];
+
     private ClientCertificates() {
     }
 
@@ -28,14 +32,28 @@ public final class ClientCertificates {
         if (request == null || !request.isSSL() || request.sslSession() == null) {
             return null;
         }
+        SSLSession session = request.sslSession();
+        // Read once per TLS session: the chain is the session's, and without one the JDK answers by throwing, which
+        // for Basic-authenticated clients on kept-alive connections cost an exception per request.
+        X509Certificate[] chain;
+        if (session.getValue(PEER_CHAIN) instanceof X509Certificate[] known) {
+            chain = known;
+        } else {
+            chain = peerChain(session);
+            session.putValue(PEER_CHAIN, chain);
+        }
+        return chain.length == 0 ? null : chain.clone();
+    }
+
+    private static X509Certificate[] peerChain(SSLSession session) {
         try {
-            Certificate[] chain = request.sslSession().getPeerCertificates();
+            Certificate[] chain = session.getPeerCertificates();
             if (chain == null || chain.length == 0 || !Arrays.stream(chain).allMatch(X509Certificate.class::isInstance)) {
-                return null;
+                return NONE;
             }
             return Arrays.copyOf(chain, chain.length, X509Certificate[].class);
         } catch (SSLPeerUnverifiedException e) {
-            return null;
+            return NONE;
         }
     }
 

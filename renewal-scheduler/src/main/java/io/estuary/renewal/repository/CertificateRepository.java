@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 import jakarta.inject.Inject;
@@ -75,7 +76,32 @@ public class CertificateRepository {
                 .execute(Tuple.of(devices))
                 .chain(() -> insertNew(connection, ordered, now))
                 .chain(inserted -> inserted.isEmpty() ? Uni.createFrom().item(0)
-                        : settleSuccessions(connection, ordered, inserted, now).replaceWith(inserted.size())));
+                        : settleSuccessions(connection, ordered, inserted, now)
+                                .chain(supersededLabels -> countDevices(connection, ordered, inserted,
+                                        supersededLabels))
+                                .replaceWith(inserted.size())));
+    }
+
+    /**
+     * Adds this batch to the devices per label: each new certificate is a current one, each it superseded no longer
+     * is. Last in the transaction, so the label rows are held only until the commit; in label order, so two trackers
+     * never wait on each other.
+     */
+    private static Uni<Void> countDevices(SqlConnection connection, List<TrackedCertificate> ordered,
+            Set<String> inserted, List<String> supersededLabels) {
+        Map<String, Long> change = new TreeMap<>();
+        ordered.stream().filter(certificate -> inserted.contains(certificate.serialNumber()))
+                .forEach(certificate -> change.merge(certificate.label(), 1L, Long::sum));
+        supersededLabels.forEach(label -> change.merge(label, -1L, Long::sum));
+        change.values().removeIf(delta -> delta == 0);
+        if (change.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.preparedQuery("INSERT INTO renewal_label_devices (label, devices)"
+                + " SELECT * FROM unnest($1::text[], $2::bigint[]) AS c(label, delta) ORDER BY label"
+                + " ON CONFLICT (label) DO UPDATE SET devices = renewal_label_devices.devices + excluded.devices")
+                .execute(Tuple.of(change.keySet().toArray(String[]::new), change.values().toArray(Long[]::new)))
+                .replaceWithVoid();
     }
 
     /** @return the serials that were not yet tracked */
@@ -116,7 +142,8 @@ public class CertificateRepository {
                 });
     }
 
-    private static Uni<Void> settleSuccessions(SqlConnection connection, List<TrackedCertificate> ordered,
+    /** @return the label of each certificate it marked superseded */
+    private static Uni<List<String>> settleSuccessions(SqlConnection connection, List<TrackedCertificate> ordered,
             Set<String> inserted, Instant now) {
         List<Supersession.Current> added = ordered.stream()
                 .filter(certificate -> inserted.contains(certificate.serialNumber()))
@@ -138,15 +165,21 @@ public class CertificateRepository {
                     }
                     List<Supersession> supersessions = Supersession.of(existing, added);
                     if (supersessions.isEmpty()) {
-                        return Uni.createFrom().voidItem();
+                        return Uni.createFrom().item(List.<String>of());
                     }
                     return connection.preparedQuery("UPDATE renewal_certificate AS c SET superseded_by = s.newer,"
                             + " superseded_at = $3 FROM unnest($1::text[], $2::text[]) AS s(older, newer)"
-                            + " WHERE c.serial_number = s.older AND c." + CURRENT)
+                            + " WHERE c.serial_number = s.older AND c." + CURRENT + " RETURNING c.label")
                             .execute(Tuple.of(supersessions.stream().map(Supersession::older).toArray(String[]::new),
                                     supersessions.stream().map(Supersession::newer).toArray(String[]::new),
                                     utc(now)))
-                            .replaceWithVoid();
+                            .map(updated -> {
+                                List<String> labels = new ArrayList<>();
+                                for (Row row : updated) {
+                                    labels.add(row.getString(0));
+                                }
+                                return labels;
+                            });
                 });
     }
 
@@ -223,13 +256,23 @@ public class CertificateRepository {
         return pool.preparedQuery(sql).execute(parameters).map(CertificateRepository::certificates);
     }
 
-    /** Devices per label and how many are due, overdue, expired at {@code now}: one pass over current rows. */
+    /**
+     * Devices per label and how many are due, overdue, expired at {@code now}. The devices come from the counts the
+     * tracker keeps; the states from the current-certificate indexes, over the certificates past their renewal point
+     * only (each late state is), so the cost follows how many are late, not the size of the fleet.
+     */
     public Uni<List<LabelCounts>> countsByLabel(Instant now) {
-        return pool.preparedQuery("SELECT label, count(*) AS tracked,"
+        // One statement, so the devices and the late states are read in one snapshot.
+        return pool.preparedQuery("SELECT coalesce(d.label, l.label) AS label, coalesce(d.devices, 0) AS tracked,"
+                + " coalesce(l.due, 0) AS due, coalesce(l.overdue, 0) AS overdue, coalesce(l.expired, 0) AS expired"
+                + " FROM (SELECT label, devices FROM renewal_label_devices WHERE devices > 0) AS d FULL JOIN"
+                + " (SELECT label,"
                 + " count(*) FILTER (WHERE renew_at <= $1 AND overdue_at > $1 AND not_after > $1) AS due,"
                 + " count(*) FILTER (WHERE overdue_at <= $1 AND not_after > $1) AS overdue,"
                 + " count(*) FILTER (WHERE not_after <= $1) AS expired"
-                + " FROM renewal_certificate WHERE " + CURRENT + " GROUP BY label ORDER BY label")
+                + " FROM renewal_certificate WHERE " + CURRENT
+                + " AND (renew_at <= $1 OR overdue_at <= $1 OR not_after <= $1) GROUP BY label) AS l"
+                + " ON d.label = l.label ORDER BY 1")
                 .execute(Tuple.of(utc(now)))
                 .map(rows -> {
                     List<LabelCounts> counts = new ArrayList<>();
