@@ -1,8 +1,6 @@
 package io.estuary.audit.repository;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.StringJoiner;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,35 +12,10 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
+/** Reads of the chain for the APIs; appends go through {@link AuditRecordWriter}. */
 @ApplicationScoped
 public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord, Long> {
     private static final List<AuditOutcome> DECISIONS = List.of(AuditOutcome.ISSUED, AuditOutcome.REJECTED);
-    /** Arbitrary, fixed key of the PostgreSQL advisory lock that serialises appends to the chain. */
-    private static final long CHAIN_LOCK_KEY = 0x6573747561727941L;
-
-    /**
-     * Takes the chain's append lock until the transaction ends. Every appender, in this process or another (a second
-     * instance, a replay), reads the head and appends under it, so the chain never forks.
-     */
-    public Uni<Void> lockChainForAppend() {
-        return getSession().chain(session -> session
-                .createNativeQuery("select 1 from pg_advisory_xact_lock(" + CHAIN_LOCK_KEY + ")", Integer.class)
-                .getSingleResult()).replaceWithVoid();
-    }
-
-    /** The last record of the chain, or null when the store is empty. */
-    public Uni<AuditRecord> head() {
-        return find("order by sequence desc").firstResult();
-    }
-
-    public Uni<Set<String>> existingEventIds(Collection<String> eventIds) {
-        if (eventIds.isEmpty()) {
-            return Uni.createFrom().item(Set.of());
-        }
-        return getSession().chain(session -> session
-                .createSelectionQuery("select eventId from AuditRecord where eventId in :ids", String.class)
-                .setParameter("ids", eventIds).getResultList()).map(Set::copyOf);
-    }
 
     /** Records in chain order after sequence number {@code after}, at most {@code limit}. */
     public Uni<List<AuditRecord>> page(AuditQuery query, long after, int limit) {

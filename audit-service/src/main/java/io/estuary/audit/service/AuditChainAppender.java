@@ -13,9 +13,9 @@ import org.jboss.logging.Logger;
 
 import io.estuary.audit.config.AuditConfig;
 import io.estuary.audit.repository.AuditRecord;
-import io.estuary.audit.repository.AuditRecordRepository;
+import io.estuary.audit.repository.AuditRecordWriter;
+import io.estuary.audit.repository.AuditRecordWriter.ChainHead;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -27,7 +27,7 @@ public class AuditChainAppender {
     private static final Logger LOG = Logger.getLogger(AuditChainAppender.class);
 
     @Inject
-    AuditRecordRepository records;
+    AuditRecordWriter writer;
     @Inject
     MeterRegistry meters;
     @Inject
@@ -55,17 +55,12 @@ public class AuditChainAppender {
             return Uni.createFrom().item(0);
         }
         List<String> eventIds = entries.stream().map(AuditEntry::eventId).toList();
-        return Panache.withTransaction(() -> records.lockChainForAppend()
-                .chain(records::head)
-                .chain(head -> records.existingEventIds(eventIds).chain(existing -> {
-                    List<AuditRecord> chained = chain(head, entries, existing);
-                    return records.persist(chained).replaceWith(chained.size());
-                })));
+        return writer.append(eventIds, (head, recorded) -> chain(head, entries, recorded));
     }
 
-    private List<AuditRecord> chain(AuditRecord head, List<AuditEntry> entries, Set<String> alreadyRecorded) {
-        long sequence = head == null ? 0 : head.sequence;
-        String previousHash = head == null ? HashChain.GENESIS_HASH : head.hash;
+    private List<AuditRecord> chain(ChainHead head, List<AuditEntry> entries, Set<String> alreadyRecorded) {
+        long sequence = head == null ? 0 : head.sequence();
+        String previousHash = head == null ? HashChain.GENESIS_HASH : head.hash();
         SourcePosition last = head == null ? null : head.source();
         Set<String> seen = new HashSet<>(alreadyRecorded);
         List<AuditRecord> chained = new ArrayList<>();
