@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,6 +28,7 @@ import io.estuary.audit.messaging.AuditReplay;
 import io.estuary.audit.messaging.AuditStreamConsumer;
 import io.estuary.audit.repository.AuditRecord;
 import io.estuary.audit.repository.AuditRecordRepository;
+import io.estuary.audit.repository.AuditRecordWriter;
 import io.estuary.audit.service.AuditChainAppender;
 import io.estuary.audit.service.AuditEntry;
 import io.estuary.audit.service.AuditOutcome;
@@ -129,6 +131,16 @@ class AuditTrailTest {
             sql("delete from audit_record where deviceId = '" + device + "'");
             consumer.start();
         }
+    }
+
+    @Test
+    void theWriterInsertsEveryColumnOfTheTable() {
+        List<String> table = Blocking.await(() -> Panache.withSession(() -> records.getSession().chain(session -> session
+                .createNativeQuery("select column_name from information_schema.columns where table_name = 'audit_record'"
+                        + " and table_schema = current_schema()", String.class)
+                .getResultList())));
+        assertEquals(new HashSet<>(table), new HashSet<>(AuditRecordWriter.COLUMNS.stream()
+                .map(column -> column.toLowerCase(Locale.ROOT)).toList()));
     }
 
     private void appendAndCheck(String device, List<AuditEntry> entries) {

@@ -26,9 +26,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class AuditRecordWriter {
     /** Arbitrary, fixed key of the PostgreSQL advisory lock that serialises appends to the chain. */
     private static final long CHAIN_LOCK_KEY = 0x6573747561727941L;
-    private static final String INSERT = "INSERT INTO audit_record (sequence, eventId, outcome, occurredAt, deviceId,"
-            + " serialNumber, label, requester, requestId, reason, payload, sourceTimestamp, sourceTopic,"
-            + " sourcePartition, sourceOffset, previousHash, hash, recordedAt)"
+    /** Every column of the table, which {@link AuditRecord} defines: a test checks that the two stay the same. */
+    public static final List<String> COLUMNS = List.of("sequence", "eventId", "outcome", "occurredAt", "deviceId",
+            "serialNumber", "label", "requester", "requestId", "reason", "payload", "sourceTimestamp", "sourceTopic",
+            "sourcePartition", "sourceOffset", "previousHash", "hash", "recordedAt");
+    private static final String INSERT = "INSERT INTO audit_record (" + String.join(", ", COLUMNS) + ")"
             + " SELECT * FROM unnest($1::bigint[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::varchar[],"
             + " $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[], $11::text[],"
             + " $12::timestamptz[], $13::varchar[], $14::integer[], $15::bigint[], $16::varchar[], $17::varchar[],"
