@@ -224,6 +224,10 @@ class EstResourceTest {
         // ... and RSA-1024 everywhere.
         authed().contentType("application/pkcs10").body(Base64Body.encode(TestCsrs.csr("w", TestCsrs.rsa(1024))))
                 .when().post(ENROLL).then().statusCode(400).body(containsString("RSA-1024 is too weak"));
+        // A subject longer than the stores can index.
+        authed().contentType("application/pkcs10").body(Base64Body.encode(TestCsrs.csr("w".repeat(2000),
+                TestCsrs.ecP256()))).when().post(ENROLL).then().statusCode(400)
+                .body(containsString("at most 1024 are issued"));
     }
 
     @Test

@@ -14,6 +14,13 @@ import org.bouncycastle.asn1.x9.ECNamedCurveTable;
  * applies it again because it never trusts its callers.
  */
 public final class CsrPolicy {
+    /**
+     * The longest subject (DER) issued from a CSR: ample for any device name (IoT Hub device ids have at most 128
+     * characters), and small enough that what is derived from it (the device id) fits the stores' indexes, whose
+     * entries PostgreSQL caps at about 2.7 kB: a longer one would fail every insert of its event, not just this one.
+     */
+    public static final int MAX_SUBJECT_BYTES = 1024;
+
     private CsrPolicy() {
     }
 
@@ -30,8 +37,23 @@ public final class CsrPolicy {
             throw new InvalidCsrException("the CSR asks for a CA certificate (CA:TRUE), which profile '"
                     + profile.name() + "' does not issue");
         }
-        if (profile.subject().isEmpty() && profile.commonName().isEmpty() && csr.subject().getRDNs().length == 0) {
-            throw new InvalidCsrException("the CSR has an empty subject");
+        if (profile.subject().isEmpty() && profile.commonName().isEmpty()) {
+            if (csr.subject().getRDNs().length == 0) {
+                throw new InvalidCsrException("the CSR has an empty subject");
+            }
+            int length = subjectLength(csr);
+            if (length > MAX_SUBJECT_BYTES) {
+                throw new InvalidCsrException("the CSR's subject is " + length + " bytes long (DER); at most "
+                        + MAX_SUBJECT_BYTES + " are issued");
+            }
+        }
+    }
+
+    private static int subjectLength(CertificationRequest csr) {
+        try {
+            return csr.subject().getEncoded().length;
+        } catch (java.io.IOException e) {
+            throw new InvalidCsrException("the CSR's subject cannot be encoded");
         }
     }
 

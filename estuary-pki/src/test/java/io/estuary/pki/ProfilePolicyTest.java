@@ -51,6 +51,16 @@ class ProfilePolicyTest {
     }
 
     @Test
+    void aSubjectLongerThanTheStoresCanIndexIsRefused() {
+        CsrPolicy.check(csr(TestCsrs.csr("d".repeat(1000), TestCsrs.ecP256())), DEVICE);
+        InvalidCsrException tooLong = assertThrows(InvalidCsrException.class,
+                () -> CsrPolicy.check(csr(TestCsrs.csr("d".repeat(1020), TestCsrs.ecP256())), DEVICE));
+        assertEquals("the CSR's subject is 1041 bytes long (DER); at most 1024 are issued", tooLong.getMessage());
+        // Where the profile names the subject, the CSR's is not issued, so its length does not matter.
+        CsrPolicy.check(csr(TestCsrs.csr("d".repeat(5000), TestCsrs.ecP256())), TLS_SERVER);
+    }
+
+    @Test
     void aKeyWithExplicitCurveParametersIsRecognisedByItsCurve() throws Exception {
         // No named-curve OID in the request: the curve is told by its points, as before the OID shortcut.
         for (String curve : new String[] { "secp256r1", "secp521r1" }) {

@@ -1,6 +1,7 @@
 package io.estuary.audit.messaging;
 
 import java.io.IOException;
+import java.time.Instant;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +26,8 @@ import io.estuary.contracts.Topics;
 public final class AuditEventReader {
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
 
     public AuditEntry read(SourcePosition source, String value) throws MalformedEventException {
         if (value == null || value.isBlank()) {
@@ -39,6 +42,7 @@ public final class AuditEventReader {
         if (tree == null || !tree.isObject()) {
             throw new MalformedEventException("not a JSON object");
         }
+        requireStorable(source.timestamp(), "the record's timestamp");
         String payload = CanonicalJson.write(tree);
         return switch (source.topic()) {
             case Topics.CSR_REQUESTS -> csrSubmitted(parse(tree, CsrSubmitted.class), payload, source);
@@ -53,6 +57,7 @@ public final class AuditEventReader {
             throws MalformedEventException {
         require(event.requestId(), "requestId");
         require(event.submittedAt(), "submittedAt");
+        requireStorable(event.submittedAt(), "field 'submittedAt'");
         return new AuditEntry("request:" + event.requestId(), AuditOutcome.REQUESTED, event.submittedAt(), null, null,
                 event.label(), event.requester(), event.requestId(), null, payload, source);
     }
@@ -62,6 +67,7 @@ public final class AuditEventReader {
         require(event.requestId(), "requestId");
         require(event.outcome(), "outcome");
         require(event.decidedAt(), "decidedAt");
+        requireStorable(event.decidedAt(), "field 'decidedAt'");
         AuditOutcome outcome = switch (event.outcome()) {
             case ISSUED -> AuditOutcome.ISSUED;
             case REJECTED -> AuditOutcome.REJECTED;
@@ -80,6 +86,7 @@ public final class AuditEventReader {
             throws MalformedEventException {
         require(event.eventId(), "eventId");
         require(event.at(), "at");
+        requireStorable(event.at(), "field 'at'");
         return new AuditEntry("auth-failure:" + event.eventId(), AuditOutcome.AUTHENTICATION_FAILED, event.at(), null,
                 null, event.label(), event.identity(), null, event.reason(), payload, source);
     }
@@ -89,6 +96,7 @@ public final class AuditEventReader {
         require(event.eventId(), "eventId");
         require(event.status(), "status");
         require(event.at(), "at");
+        requireStorable(event.at(), "field 'at'");
         AuditOutcome outcome = AuditOutcome.valueOf("RENEWAL_" + event.status().name());
         return new AuditEntry("renewal:" + event.eventId(), outcome, event.at(), event.deviceId(),
                 event.serialNumber(), event.label(), null, null, null, payload, source);
@@ -99,6 +107,16 @@ public final class AuditEventReader {
             return JSON.treeToValue(tree, type);
         } catch (IOException | IllegalArgumentException e) {
             throw new MalformedEventException("not a readable " + type.getSimpleName());
+        }
+    }
+
+    /**
+     * A time past PostgreSQL's range (the year 294276) is written by its driver as infinity, not as hashed, and
+     * verification would then flag the record as edited; no service's clock is anywhere near the years 1 or 9999.
+     */
+    private static void requireStorable(Instant time, String name) throws MalformedEventException {
+        if (time.isBefore(EARLIEST) || !time.isBefore(LATEST)) {
+            throw new MalformedEventException(name + " is outside the years 1 to 9999: " + time);
         }
     }
 

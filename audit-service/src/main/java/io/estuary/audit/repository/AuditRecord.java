@@ -10,6 +10,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 
+import io.estuary.audit.service.AuditColumns;
 import io.estuary.audit.service.AuditEntry;
 import io.estuary.audit.service.AuditOutcome;
 import io.estuary.audit.service.ChainedEntry;
@@ -28,21 +29,24 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 public class AuditRecord extends PanacheEntityBase {
     @Id
     public long sequence;
-    @Column(nullable = false, unique = true, length = 300)
+    @Column(nullable = false, unique = true, length = AuditColumns.EVENT_ID)
     public String eventId;
     @Enumerated(EnumType.STRING)
     @Column(nullable = false, length = 32)
     public AuditOutcome outcome;
     @Column(nullable = false)
     public Instant occurredAt;
-    @Column(length = 1000)
+    @Column(length = AuditColumns.DEVICE_ID)
     public String deviceId;
+    @Column(length = AuditColumns.SERIAL_NUMBER)
     public String serialNumber;
+    @Column(length = AuditColumns.LABEL)
     public String label;
-    @Column(length = 1000)
+    @Column(length = AuditColumns.REQUESTER)
     public String requester;
+    @Column(length = AuditColumns.REQUEST_ID)
     public String requestId;
-    @Column(length = 2000)
+    @Column(length = AuditColumns.REASON)
     public String reason;
     @Column(nullable = false, columnDefinition = "text")
     public String payload;

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.audit.repository.AuditRecord;
 import io.estuary.audit.repository.AuditRecordRepository;
+import io.estuary.audit.service.AuditColumns;
 import io.estuary.audit.service.InvalidQueryException;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.operatorauth.OperatorRoles;
@@ -38,11 +39,16 @@ public class IssuanceResource {
     /** Every decision recorded for a device, oldest first; or the one decision for a request id. */
     @GET
     public Uni<List<IssuanceResult>> find(@RestQuery String device, @RestQuery String request) {
+        // The column may hold a value cut to its length (AuditColumns); the event itself tells the exact one.
         if (device != null && !device.isBlank()) {
-            return Panache.withSession(() -> records.issuanceResultsForDevice(device)).map(this::events);
+            return Panache.withSession(() -> records.issuanceResultsForDevice(
+                    AuditColumns.fit(device, AuditColumns.DEVICE_ID)))
+                    .map(found -> events(found).stream().filter(e -> device.equals(e.deviceId())).toList());
         }
         if (request != null && !request.isBlank()) {
-            return Panache.withSession(() -> records.issuanceResultsForRequest(request)).map(this::events);
+            return Panache.withSession(() -> records.issuanceResultsForRequest(
+                    AuditColumns.fit(request, AuditColumns.REQUEST_ID)))
+                    .map(found -> events(found).stream().filter(e -> request.equals(e.requestId())).toList());
         }
         throw new InvalidQueryException("query parameter 'device' or 'request' is required");
     }

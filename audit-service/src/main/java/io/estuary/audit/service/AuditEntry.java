@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
  * @param outcome   what happened
  * @param occurredAt when the emitting service says it happened (microseconds: what PostgreSQL keeps)
  * @param payload   the event as canonical JSON (sorted keys)
+ * Every text is fitted to its column here (see {@link AuditColumns}), so any entry can be stored as it is hashed.
  */
 public record AuditEntry(String eventId, AuditOutcome outcome, Instant occurredAt, String deviceId,
         String serialNumber, String label, String requester, String requestId, String reason, String payload,
@@ -23,5 +24,13 @@ public record AuditEntry(String eventId, AuditOutcome outcome, Instant occurredA
         }
         // Hashes are recomputed from what the database returns; it keeps microseconds.
         occurredAt = occurredAt.truncatedTo(ChronoUnit.MICROS);
+        eventId = AuditColumns.eventId(eventId);
+        deviceId = AuditColumns.fit(deviceId, AuditColumns.DEVICE_ID);
+        serialNumber = AuditColumns.fit(serialNumber, AuditColumns.SERIAL_NUMBER);
+        label = AuditColumns.fit(label, AuditColumns.LABEL);
+        requester = AuditColumns.fit(requester, AuditColumns.REQUESTER);
+        requestId = AuditColumns.fit(requestId, AuditColumns.REQUEST_ID);
+        reason = AuditColumns.fit(reason, AuditColumns.REASON);
+        payload = AuditColumns.storable(payload);
     }
 }

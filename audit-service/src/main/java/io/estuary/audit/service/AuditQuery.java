@@ -7,10 +7,18 @@ import java.util.Locale;
 
 /**
  * A filter over the audit trail; null fields do not filter. {@code label} {@code ""} is the default EST label.
- * {@code from} is inclusive, {@code to} exclusive, both on the event's own time.
+ * {@code from} is inclusive, {@code to} exclusive, both on the event's own time. Values are fitted to their columns
+ * as events are (see {@link AuditColumns}): a value too long for its column finds the records stored with it cut.
  */
 public record AuditQuery(String deviceId, String serialNumber, String label, AuditOutcome outcome, String requestId,
         Instant from, Instant to) {
+
+    public AuditQuery {
+        deviceId = AuditColumns.fit(deviceId, AuditColumns.DEVICE_ID);
+        serialNumber = AuditColumns.fit(serialNumber, AuditColumns.SERIAL_NUMBER);
+        label = AuditColumns.fit(label, AuditColumns.LABEL);
+        requestId = AuditColumns.fit(requestId, AuditColumns.REQUEST_ID);
+    }
 
     /** Reads query parameters as an operator types them; throws with a reason an operator can act on. */
     public static AuditQuery parse(String deviceId, String serialNumber, String label, String outcome,

@@ -23,12 +23,14 @@ public final class HashChain {
     }
 
     public static String hashOf(long sequence, AuditEntry entry, String previousHash) {
+        return sha256Hex(previousHash + "\n" + canonicalContent(sequence, entry));
+    }
+
+    /** SHA-256 over the text's UTF-8, lower-case hex. */
+    public static String sha256Hex(String text) {
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(previousHash.getBytes(StandardCharsets.US_ASCII));
-            sha256.update((byte) '\n');
-            sha256.update(canonicalContent(sequence, entry).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha256.digest());
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

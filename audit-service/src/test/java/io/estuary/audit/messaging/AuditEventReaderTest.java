@@ -50,6 +50,18 @@ class AuditEventReaderTest {
     }
 
     @Test
+    void rejectsTimesTheStoreCannotHold() {
+        MalformedEventException far = assertThrows(MalformedEventException.class, () -> reader.read(
+                at(Topics.AUTH_FAILURES), "{\"eventId\":\"a1\",\"at\":\"+100000-01-01T00:00:00Z\"}"));
+        assertEquals("field 'at' is outside the years 1 to 9999: +100000-01-01T00:00:00Z", far.getMessage());
+        assertThrows(MalformedEventException.class, () -> reader.read(at(Topics.CSR_REQUESTS),
+                "{\"requestId\":\"r1\",\"submittedAt\":\"-0001-12-31T00:00:00Z\"}"));
+        SourcePosition farRecord = new SourcePosition(Instant.ofEpochMilli(Long.MAX_VALUE), Topics.AUTH_FAILURES, 0, 1);
+        assertThrows(MalformedEventException.class, () -> reader.read(farRecord,
+                "{\"eventId\":\"a1\",\"at\":\"2026-01-01T00:00:00Z\"}"));
+    }
+
+    @Test
     void rejectsWhatCannotBeAudited() {
         assertThrows(MalformedEventException.class, () -> reader.read(at(Topics.ISSUANCE_RESULTS), "}{"));
         assertThrows(MalformedEventException.class, () -> reader.read(at(Topics.ISSUANCE_RESULTS), "[1]"));

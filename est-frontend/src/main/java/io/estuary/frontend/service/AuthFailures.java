@@ -28,6 +28,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 @ApplicationScoped
 public class AuthFailures {
     private static final Logger LOG = Logger.getLogger(AuthFailures.class);
+    static final int LOGGED_LENGTH = 200;
 
     @Inject
     AuthConfig config;
@@ -55,6 +56,28 @@ public class AuthFailures {
         return forIdentity.filter(d -> d.compareTo(forAddress.get()) > 0).or(() -> forAddress);
     }
 
+    /**
+     * Client-chosen text as one log line can show it: quoted, control characters escaped (a user name with a line feed
+     * must not forge a log line) and at most {@value #LOGGED_LENGTH} characters; the event keeps it whole.
+     */
+    static String printable(String text) {
+        if (text == null) {
+            return "-";
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), LOGGED_LENGTH) + 2).append('"');
+        for (int i = 0; i < text.length() && i < LOGGED_LENGTH; i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append(text.length() > LOGGED_LENGTH ? "\"…" : "\"").toString();
+    }
+
     public void recordFailure(String identity, String address, String label, String method, String reason) {
         if (identity != null) {
             byIdentity.recordFailure(identity);
@@ -62,8 +85,8 @@ public class AuthFailures {
         byAddress.recordFailure(address);
         AuthenticationFailed event = new AuthenticationFailed(UUID.randomUUID().toString(), identity, address, label,
                 method, reason, Instant.now());
-        LOG.infof("authentication failed: identity=%s address=%s label=%s method=%s reason=%s", identity, address,
-                label, method, reason);
+        LOG.infof("authentication failed: identity=%s address=%s label=%s method=%s reason=%s", printable(identity),
+                address, printable(label), method, printable(reason));
         // Keyed by source address, as the contract says; a broker outage must not turn a 401 into a 500.
         emitter.sendMessage(Message.of(event).addMetadata(
                 OutgoingKafkaRecordMetadata.<String>builder().withKey(address).build()))
