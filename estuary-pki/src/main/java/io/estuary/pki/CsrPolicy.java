@@ -41,10 +41,33 @@ public final class CsrPolicy {
             if (csr.subject().getRDNs().length == 0) {
                 throw new InvalidCsrException("the CSR has an empty subject");
             }
+            checkCharacters(csr.subject());
             int length = subjectLength(csr);
             if (length > MAX_SUBJECT_BYTES) {
                 throw new InvalidCsrException("the CSR's subject is " + length + " bytes long (DER); at most "
                         + MAX_SUBJECT_BYTES + " are issued");
+            }
+        }
+    }
+
+    /**
+     * Control characters have no place in a name, and NUL is the classic trick against name checks that stop at it
+     * (a certificate for {@code bank.example\0.evil.example}); the stores cannot hold NUL either.
+     */
+    private static void checkCharacters(org.bouncycastle.asn1.x500.X500Name subject) {
+        for (org.bouncycastle.asn1.x500.RDN rdn : subject.getRDNs()) {
+            for (org.bouncycastle.asn1.x500.AttributeTypeAndValue attribute : rdn.getTypesAndValues()) {
+                if (attribute.getValue() instanceof org.bouncycastle.asn1.ASN1String text) {
+                    String value = text.getString();
+                    for (int i = 0; i < value.length(); i++) {
+                        char c = value.charAt(i);
+                        if (Character.isISOControl(c)) {
+                            throw new InvalidCsrException(String.format("the CSR's subject holds a control character"
+                                    + " (U+%04X) in %s", (int) c, org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE
+                                            .oidToDisplayName(attribute.getType())));
+                        }
+                    }
+                }
             }
         }
     }

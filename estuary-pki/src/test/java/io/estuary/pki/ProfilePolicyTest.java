@@ -51,11 +51,16 @@ class ProfilePolicyTest {
     }
 
     @Test
-    void aSubjectLongerThanTheStoresCanIndexIsRefused() {
+    void aSubjectTooLongOrWithControlCharactersIsRefused() {
         CsrPolicy.check(csr(TestCsrs.csr("d".repeat(1000), TestCsrs.ecP256())), DEVICE);
         InvalidCsrException tooLong = assertThrows(InvalidCsrException.class,
                 () -> CsrPolicy.check(csr(TestCsrs.csr("d".repeat(1020), TestCsrs.ecP256())), DEVICE));
         assertEquals("the CSR's subject is 1041 bytes long (DER); at most 1024 are issued", tooLong.getMessage());
+        InvalidCsrException nul = assertThrows(InvalidCsrException.class,
+                () -> CsrPolicy.check(csr(TestCsrs.csr("bank.example\u0000.evil.example", TestCsrs.ecP256())), DEVICE));
+        assertEquals("the CSR's subject holds a control character (U+0000) in CN", nul.getMessage());
+        assertThrows(InvalidCsrException.class,
+                () -> CsrPolicy.check(csr(TestCsrs.csr("two\nlines", TestCsrs.ecP256())), DEVICE));
         // Where the profile names the subject, the CSR's is not issued, so its length does not matter.
         CsrPolicy.check(csr(TestCsrs.csr("d".repeat(5000), TestCsrs.ecP256())), TLS_SERVER);
     }

@@ -88,6 +88,12 @@ class RenewalTrackingTest {
         kafka.send(Topics.ISSUANCE_RESULTS, device, TestIssuances.rejected("ignored"));
         // An unreadable record in the same poll's batch is skipped; the rest of the batch is still tracked.
         kafka.send(Topics.ISSUANCE_RESULTS, device, "not an issuance result");
+        // So are device ids PostgreSQL cannot store (NUL) or index (over 2,704 bytes): one would hold every partition.
+        kafka.send(Topics.ISSUANCE_RESULTS, device, TestIssuances.issued("nul\u0000" + device, "0c", now,
+                now.plus(Duration.ofDays(1))));
+        kafka.send(Topics.ISSUANCE_RESULTS, device, TestIssuances.issued(new java.util.Random().ints(1000, 0x4e00,
+                0x9fff).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString(),
+                "0d", now, now.plus(Duration.ofDays(1))));
         String marker = device + "-marker";
         kafka.send(Topics.ISSUANCE_RESULTS, device, TestIssuances.issued(marker, "ff", now, now.plus(Duration.ofDays(1))));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()

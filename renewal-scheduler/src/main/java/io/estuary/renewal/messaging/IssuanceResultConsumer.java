@@ -34,7 +34,13 @@ public class IssuanceResultConsumer {
             if (result == null) {
                 LOG.warn("skipped an issuance event that could not be read");
             } else if (trackable(result)) {
-                trackable.add(result);
+                if (storable(result.deviceId())) {
+                    trackable.add(result);
+                } else {
+                    // Issued before the CSR policy limited subjects; one insert refused would hold every partition.
+                    LOG.warnf("certificate %s not tracked: its device id (%d characters) cannot be stored",
+                            result.serialNumber(), result.deviceId().length());
+                }
             }
         }
         if (trackable.isEmpty()) {
@@ -45,6 +51,15 @@ public class IssuanceResultConsumer {
         return tracker.trackAll(trackable).onFailure().invoke(failure -> LOG.warnf(
                 "tracking %d certificates failed, retrying: %s", trackable.size(), failure.toString()))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).indefinitely();
+    }
+
+    /**
+     * Whether PostgreSQL can store and index the device id: no NUL, and at most 2,400 bytes of UTF-8 (an index entry
+     * holds 2,704 with its header).
+     */
+    static boolean storable(String deviceId) {
+        return deviceId.indexOf('\u0000') < 0 && (deviceId.length() * 3 <= 2400
+                || deviceId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 2400);
     }
 
     /** Rejections carry no certificate; a result without a sound validity cannot be scheduled. */
