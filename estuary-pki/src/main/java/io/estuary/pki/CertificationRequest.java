@@ -18,6 +18,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 public final class CertificationRequest {
     // Bouncy Castle verifies EC signatures several times faster than Java 17's SunEC; not registered globally.
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    private static final String DOES_NOT_VERIFY = "the CSR's signature does not verify with its public key";
 
     private final JcaPKCS10CertificationRequest request;
     private final PublicKey publicKey;
@@ -34,8 +35,22 @@ public final class CertificationRequest {
 
     /** Parses DER and verifies the proof of possession (the CSR's signature with its own public key). */
     public static CertificationRequest fromDer(byte[] der) {
-        CertificationRequest parsed = fromDerUnverified(der);
-        parsed.verifyProofOfPossession();
+        return fromDer(der, CsrSignature.nativeProvider().orElse(null));
+    }
+
+    /** With {@code nativeProvider} null, Bouncy Castle alone decides (as where AWS-LC does not load). */
+    static CertificationRequest fromDer(byte[] der, java.security.Provider nativeProvider) {
+        JcaPKCS10CertificationRequest request = parse(der);
+        var verdict = CsrSignature.check(request.toASN1Structure(), nativeProvider);
+        if (verdict.isPresent()) {
+            if (!verdict.get().valid()) {
+                throw new InvalidCsrException(DOES_NOT_VERIFY);
+            }
+            PublicKey key = verdict.get().key();
+            return new CertificationRequest(request, key != null ? key : publicKeyOf(request));
+        }
+        CertificationRequest parsed = new CertificationRequest(request, publicKeyOf(request));
+        parsed.verifyWithBouncyCastle();
         return parsed;
     }
 
@@ -44,20 +59,25 @@ public final class CertificationRequest {
      * the signer's {@code verify-proof-of-possession}); the profile policy is still applied to what is parsed.
      */
     public static CertificationRequest fromDerUnverified(byte[] der) {
-        JcaPKCS10CertificationRequest request;
+        JcaPKCS10CertificationRequest request = parse(der);
+        return new CertificationRequest(request, publicKeyOf(request));
+    }
+
+    private static JcaPKCS10CertificationRequest parse(byte[] der) {
         try {
-            request = new JcaPKCS10CertificationRequest(der).setProvider(BC);
+            return new JcaPKCS10CertificationRequest(der).setProvider(BC);
         } catch (Exception e) {
             // BC throws IOException or runtime ASN.1 exceptions for garbage; both mean "not a CSR".
             throw new MalformedRequestException("body is not a DER PKCS#10 certification request");
         }
-        PublicKey key;
+    }
+
+    private static PublicKey publicKeyOf(JcaPKCS10CertificationRequest request) {
         try {
-            key = request.getPublicKey();
+            return request.getPublicKey();
         } catch (Exception e) {
             throw new InvalidCsrException("the CSR's public key cannot be read: unsupported algorithm or encoding");
         }
-        return new CertificationRequest(request, key);
     }
 
     /** Who checks CSR signatures in this process (AWS-LC where it loads, else Bouncy Castle), for start-up logs. */
@@ -65,24 +85,12 @@ public final class CertificationRequest {
         return CsrSignature.checkedBy();
     }
 
-    private void verifyProofOfPossession() {
-        verifyProofOfPossession(CsrSignature.nativeProvider().orElse(null));
-    }
-
-    /** With {@code nativeProvider} null, Bouncy Castle alone decides (as where AWS-LC does not load). */
-    void verifyProofOfPossession(java.security.Provider nativeProvider) {
-        var decided = CsrSignature.check(request.toASN1Structure(), nativeProvider);
-        if (decided.isPresent()) {
-            if (!decided.get()) {
-                throw new InvalidCsrException("the CSR's signature does not verify with its public key");
-            }
-            return;
-        }
+    private void verifyWithBouncyCastle() {
         try {
             boolean valid = request.isSignatureValid(
                     new JcaContentVerifierProviderBuilder().setProvider(BC).build(publicKey));
             if (!valid) {
-                throw new InvalidCsrException("the CSR's signature does not verify with its public key");
+                throw new InvalidCsrException(DOES_NOT_VERIFY);
             }
         } catch (OperatorCreationException | PKCSException | RuntimeException e) {
             if (e instanceof InvalidCsrException ice) {

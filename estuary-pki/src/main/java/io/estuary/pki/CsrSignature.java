@@ -8,6 +8,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,10 +54,17 @@ final class CsrSignature {
     }
 
     /**
-     * Checks the signature with {@code provider}: true or false when it decided, empty when it cannot (an algorithm
-     * or key it does not cover, or no provider), so the caller decides with Bouncy Castle.
+     * What the native check decided, and the request's public key as it read it: null unless that key encodes to
+     * exactly the request's SubjectPublicKeyInfo, so that using it changes nothing a certificate would carry.
      */
-    static Optional<Boolean> check(CertificationRequest request, Provider provider) {
+    record Verdict(boolean valid, PublicKey key) {
+    }
+
+    /**
+     * Checks the signature with {@code provider}: a verdict when it decided, empty when it cannot (an algorithm or
+     * key it does not cover, or no provider), so the caller decides with Bouncy Castle.
+     */
+    static Optional<Verdict> check(CertificationRequest request, Provider provider) {
         if (provider == null) {
             return Optional.empty();
         }
@@ -71,24 +79,28 @@ final class CsrSignature {
             return Optional.empty();
         }
         PublicKey key;
+        PublicKey sameKey;
         try {
-            key = KeyFactory.getInstance(keyAlgorithm, provider)
-                    .generatePublic(new X509EncodedKeySpec(keyInfo.getEncoded(ASN1Encoding.DER)));
+            byte[] encodedKey = keyInfo.getEncoded(ASN1Encoding.DER);
+            key = KeyFactory.getInstance(keyAlgorithm, provider).generatePublic(new X509EncodedKeySpec(encodedKey));
+            // Reading the key again with Bouncy Castle cost as much as this check did. Kept only where it encodes
+            // as the request does (not, say, a compressed point): anything else is read by Bouncy Castle as before.
+            sameKey = Arrays.equals(key.getEncoded(), encodedKey) ? key : null;
         } catch (GeneralSecurityException | IOException e) {
             // A curve or encoding AWS-LC does not take: Bouncy Castle decides (and the profile policy after it).
             return Optional.empty();
         }
         if (request.getSignature().getPadBits() != 0) {
-            return Optional.of(false);
+            return Optional.of(new Verdict(false, sameKey));
         }
         try {
             Signature verifier = Signature.getInstance(algorithm, provider);
             verifier.initVerify(key);
             verifier.update(request.getCertificationRequestInfo().getEncoded(ASN1Encoding.DER));
-            return Optional.of(verifier.verify(request.getSignature().getOctets()));
+            return Optional.of(new Verdict(verifier.verify(request.getSignature().getOctets()), sameKey));
         } catch (SignatureException e) {
             // Not a well-formed signature value for this algorithm: it does not verify.
-            return Optional.of(false);
+            return Optional.of(new Verdict(false, sameKey));
         } catch (GeneralSecurityException | IOException e) {
             return Optional.empty();
         }

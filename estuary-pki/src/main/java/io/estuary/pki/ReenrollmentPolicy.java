@@ -27,7 +27,9 @@ public final class ReenrollmentPolicy {
                     + profile.name() + "': renew a certificate at the label it was issued on");
         }
         check(csr, current);
-        if (!profile.allowKeyReuse() && csr.publicKey().equals(current.getPublicKey())) {
+        // Compared as encoded: the two keys may come from different providers, whose equals() need not agree.
+        if (!profile.allowKeyReuse() && java.util.Arrays.equals(csr.publicKey().getEncoded(),
+                current.getPublicKey().getEncoded())) {
             throw new ReenrollmentRefusedException("profile '" + profile.name()
                     + "' does not allow renewing with the same key: send a CSR for a new key");
         }
