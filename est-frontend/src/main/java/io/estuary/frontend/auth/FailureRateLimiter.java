@@ -1,10 +1,14 @@
 package io.estuary.frontend.auth;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FailureRateLimiter {
     /** Past this many tracked keys, quiet ones are dropped before a new failure is recorded. */
     static final int EVICTION_THRESHOLD = 10_000;
+    /** Longer keys (a claimed user name is the client's choice, up to the header limit) are held as a digest. */
+    static final int MAX_KEY_LENGTH = 256;
     private final int maxFailures;
     private final Duration window;
     private final Clock clock;
@@ -34,6 +40,7 @@ public final class FailureRateLimiter {
 
     /** Records one failure for the key. */
     public void recordFailure(String key) {
+        key = heldKey(key);
         Instant now = clock.instant();
         if (failures.size() > EVICTION_THRESHOLD) {
             evictExpired();
@@ -52,6 +59,7 @@ public final class FailureRateLimiter {
 
     /** How long the key must wait before its next attempt is looked at; empty while it is under the limit. */
     public Optional<Duration> retryAfter(String key) {
+        key = heldKey(key);
         Instant now = clock.instant();
         Duration[] wait = { null };
         failures.computeIfPresent(key, (k, times) -> {
@@ -73,8 +81,28 @@ public final class FailureRateLimiter {
         }));
     }
 
+    /**
+     * The key as held: itself up to {@link #MAX_KEY_LENGTH} characters, else its start and the SHA-256 of all of it,
+     * so that failures with kilobyte-long user names cost the memory of short ones and still count per name.
+     */
+    static String heldKey(String key) {
+        if (key.length() <= MAX_KEY_LENGTH) {
+            return key;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return key.substring(0, 64) + "...sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
+    }
+
     int trackedKeys() {
         return failures.size();
+    }
+
+    int longestTrackedKey() {
+        return failures.keySet().stream().mapToInt(String::length).max().orElse(0);
     }
 
     private void prune(Deque<Instant> times, Instant now) {

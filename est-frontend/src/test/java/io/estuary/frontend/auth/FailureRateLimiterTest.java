@@ -35,6 +35,23 @@ class FailureRateLimiterTest {
     }
 
     @Test
+    void aLongKeyIsHeldShortAndStillCountsForItselfAlone() {
+        String common = "u".repeat(5_000);
+        String first = common + "1";
+        String second = common + "2";
+        for (int i = 0; i < 3; i++) {
+            limiter.recordFailure(first);
+        }
+        assertTrue(limiter.retryAfter(first).isPresent());
+        assertEquals(Optional.empty(), limiter.retryAfter(second), "a name sharing its first 5,000 characters");
+        assertTrue(FailureRateLimiter.heldKey(first).length() < 200, FailureRateLimiter.heldKey(first));
+        assertTrue(limiter.longestTrackedKey() < 200, "held as " + limiter.longestTrackedKey() + " characters");
+        assertEquals("device-1", FailureRateLimiter.heldKey("device-1"));
+        String longest = "x".repeat(FailureRateLimiter.MAX_KEY_LENGTH);
+        assertEquals(longest, FailureRateLimiter.heldKey(longest));
+    }
+
+    @Test
     void quietKeysAreForgotten() {
         limiter.recordFailure("a");
         limiter.recordFailure("b");
