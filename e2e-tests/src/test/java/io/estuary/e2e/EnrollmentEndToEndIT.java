@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 
 import org.junit.jupiter.api.AfterAll;
@@ -263,6 +265,32 @@ class EnrollmentEndToEndIT {
             throws Exception {
         return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
                 .getCertificate(org.bouncycastle.est.ESTService.storeToArray(store)[0]);
+    }
+
+    /**
+     * The benchmark a user runs ({@code deploy/estuary bench}), in miniature: it enrolls through the stack over both
+     * kinds of connection, counts no error, sends the signer requests of its own, and writes every table it prints.
+     */
+    @Test
+    void theLoadBenchmarkRunsAgainstTheStack() throws Exception {
+        Path out = work.resolve("bench-results.md");
+        LocalStack.scriptOutput("bench", "--warmup", "PT0S", "--concurrency", "2", "--duration", "PT3S",
+                "--signer-requests", "20", "--max-csrs", "2000", "--out", out.toString());
+        String results = Files.readString(out);
+        for (String mode : List.of("kept alive", "new TLS per request")) {
+            // | mode | concurrency | enrollments/s | p50 | p95 | p99 | ok | errors |
+            Matcher row = Pattern.compile("\\| " + mode + " \\| 2 \\| (\\d+) \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\| (\\d+) \\| ([^|]+) \\|")
+                    .matcher(results);
+            assertTrue(row.find(), "no " + mode + " row in:\n" + results);
+            assertTrue(Long.parseLong(row.group(2)) > 0, mode + ": nothing enrolled\n" + results);
+            assertEquals("0", row.group(3).strip(), mode + ": errors\n" + results);
+            // CPU per enrollment of every process, then the machine's reference speed before the row.
+            Matcher cpu = Pattern.compile("\\| " + mode + " \\| 2 \\|(?: [\\d.]+ \\|){9} (\\d+) \\|").matcher(results);
+            assertTrue(cpu.find(), "no CPU row for " + mode + " in:\n" + results);
+            assertTrue(Long.parseLong(cpu.group(1)) > 0, results);
+        }
+        assertTrue(Pattern.compile("Signer alone \\(Kafka in, HSM signature, Kafka out\\): 20 certificates in ")
+                .matcher(results).find(), results);
     }
 
     private static void assertTokenHoldsPrivateKeyOf(X509Certificate ca) throws Exception {

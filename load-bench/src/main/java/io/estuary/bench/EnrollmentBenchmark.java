@@ -203,8 +203,11 @@ public final class EnrollmentBenchmark {
             }, "bench-" + index);
             workers.add(worker);
         }
+        double reference = 0;
         if (reported) {
             awaitQuiet();
+            reference = MachineReference.sha256MegabytesPerSecond();
+            System.err.printf("machine reference: SHA-256 at %.0f MB/s on one core%n", reference);
         }
         Map<String, Double> cpuBefore = ProcessCpu.snapshot();
         Instant started = Instant.now();
@@ -260,7 +263,7 @@ public final class EnrollmentBenchmark {
         if (!cpu.isEmpty() && reported) {
             cpuRows.append(String.format("| %s | %d |", keepAlive ? "kept alive" : "new TLS per request", concurrency));
             cpu.values().forEach(ms -> cpuRows.append(String.format(" %.3f |", ms)));
-            cpuRows.append('\n');
+            cpuRows.append(String.format(" %.0f |%n", reference));
         }
         return row;
     }
@@ -316,9 +319,10 @@ public final class EnrollmentBenchmark {
         }
         List<String> parts = new ArrayList<>(ProcessCpu.partNames());
         parts.add("all");
-        return "\nCPU milliseconds per enrollment, by process (from /proc, over each row):\n\n"
-                + "| connections | concurrency | " + String.join(" | ", parts) + " |\n"
-                + "| --- | --- |" + " --- |".repeat(parts.size()) + "\n" + cpuRows;
+        return "\nCPU milliseconds per enrollment, by process (from /proc, over each row), and the machine's speed just "
+                + "before the row (SHA-256 MB/s on one core of the idle machine: this VM's speed moves within minutes):\n\n"
+                + "| connections | concurrency | " + String.join(" | ", parts) + " | machine MB/s |\n"
+                + "| --- | --- |" + " --- |".repeat(parts.size() + 1) + "\n" + cpuRows;
     }
 
     /** The signer alone: requests published straight to Kafka, certificates per second back through the HSM. */

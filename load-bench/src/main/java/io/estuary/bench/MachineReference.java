@@ -1,0 +1,53 @@
+package io.estuary.bench;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Random;
+
+/**
+ * A fixed single-threaded CPU task timed on the idle machine before each row, as a yardstick for the machine's own
+ * speed at that moment: on a shared VM it moves by a third within minutes, and a row is only comparable with another
+ * measured at a similar reference.
+ */
+final class MachineReference {
+    private static final byte[] BLOCK = new byte[1 << 20];
+    /** The JIT takes about two seconds of this loop to reach its final code; later calls need little warm-up. */
+    private static boolean warmed;
+
+    static {
+        new Random(7).nextBytes(BLOCK);
+    }
+
+    private MachineReference() {
+    }
+
+    /** SHA-256 throughput of one thread, MB/s: the best of three 300 ms runs after a warm-up. */
+    static synchronized double sha256MegabytesPerSecond() {
+        MessageDigest digest;
+        try {
+            // The JDK's own implementation, never the native provider the benchmark installs: the same code every time.
+            digest = MessageDigest.getInstance("SHA-256", "SUN");
+        } catch (NoSuchAlgorithmException | java.security.NoSuchProviderException e) {
+            throw new IllegalStateException(e);
+        }
+        hashFor(digest, warmed ? 200 : 3000);
+        warmed = true;
+        double best = 0;
+        for (int run = 0; run < 3; run++) {
+            best = Math.max(best, hashFor(digest, 300));
+        }
+        return best;
+    }
+
+    private static double hashFor(MessageDigest digest, long millis) {
+        long start = System.nanoTime();
+        long deadline = start + millis * 1_000_000;
+        long bytes = 0;
+        while (System.nanoTime() < deadline) {
+            digest.update(BLOCK);
+            bytes += BLOCK.length;
+        }
+        digest.digest();
+        return bytes / 1e6 / ((System.nanoTime() - start) / 1e9);
+    }
+}
