@@ -46,7 +46,7 @@ import io.estuary.testkit.TestTls;
  * EnrollmentBenchmark --host localhost --port 8443 --trust tls-trust-anchor.pem --user U --password P
  *                     [--duration PT20S]  (the password may come from ESTUARY_DEMO_PASSWORD instead)
  *                     [--concurrency 1,8,32,128] [--connections kept-alive,new] [--signer-requests 3000]
- *                     [--intervals PT10S] [--max-csrs 60000] [--warmup PT10M] [--out bench.md]
+ *                     [--intervals PT10S] [--max-csrs 200000] [--warmup PT10M] [--out bench.md]
  * </pre>
  */
 public final class EnrollmentBenchmark {
@@ -60,7 +60,7 @@ public final class EnrollmentBenchmark {
     private Duration interval;
     private final StringBuilder series = new StringBuilder();
     private final StringBuilder cpuRows = new StringBuilder();
-    private int maxCsrs = 60_000;
+    private int maxCsrs = 200_000;
     private Path latencyLog;
 
     private EnrollmentBenchmark(String host, int port, SSLContext tls, String authorization) {
@@ -86,7 +86,7 @@ public final class EnrollmentBenchmark {
         Path out = Path.of(options.getOrDefault("out", "bench-results.md"));
         // --intervals PT10S: throughput per interval as well; --max-csrs: the pool for long runs (memory and set-up).
         Duration interval = options.containsKey("intervals") ? Duration.parse(options.get("intervals")) : null;
-        int maxCsrs = Integer.parseInt(options.getOrDefault("max-csrs", "60000"));
+        int maxCsrs = Integer.parseInt(options.getOrDefault("max-csrs", "200000"));
         EnrollmentBenchmark bench = new EnrollmentBenchmark(host, port, TestTls.trusting(Path.of(options.get("trust"))),
                 "Basic " + Base64.getEncoder().encodeToString((options.getOrDefault("user", "estuary-demo") + ":"
                         + options.getOrDefault("password", System.getenv("ESTUARY_DEMO_PASSWORD")))
