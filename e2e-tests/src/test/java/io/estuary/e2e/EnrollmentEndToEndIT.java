@@ -293,6 +293,16 @@ class EnrollmentEndToEndIT {
                 .matcher(results).find(), results);
     }
 
+    /** The profiler a user runs beside the benchmark ({@code deploy/estuary profile}) attaches and writes both files. */
+    @Test
+    void theProfilerSamplesARunningService() throws Exception {
+        List<String> files = LocalStack.scriptOutput("profile", "ca-signer", "--seconds", "2").lines().toList();
+        assertEquals(2, files.size(), "the flame graph and the stacks: " + files);
+        String flameGraph = Files.readString(Path.of(files.get(0)));
+        assertTrue(files.get(0).endsWith(".html") && flameGraph.contains("<html"), files.get(0));
+        assertTrue(files.get(1).endsWith(".collapsed") && Files.exists(Path.of(files.get(1))), files.get(1));
+    }
+
     private static void assertTokenHoldsPrivateKeyOf(X509Certificate ca) throws Exception {
         Path data = work.resolve("challenge");
         Path signature = work.resolve("challenge.sig");

@@ -1,12 +1,14 @@
 package io.estuary.signer.messaging;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 
 import io.estuary.contracts.Channels;
@@ -14,9 +16,8 @@ import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.signer.service.SigningService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.kafka.Record;
 
-/** Consumes CSR events and publishes each answer keyed like the request. */
+/** Consumes CSR events a poll at a time and publishes each answer keyed like the request. */
 @ApplicationScoped
 public class CsrRequestConsumer {
     /** The worker pool requests are signed on; its size is {@code smallrye.messaging.worker.signing.max-concurrency}. */
@@ -27,20 +28,35 @@ public class CsrRequestConsumer {
     SigningService signingService;
     @Inject
     IssuedRequests issuedRequests;
+    @Inject
+    IssuanceResultPublisher publisher;
 
     @Incoming(Channels.CSR_REQUESTS)
-    @Outgoing(Channels.ISSUANCE_RESULTS)
-    // The HSM call blocks. Requests are independent, so several are signed at once (bounded by the pool's
-    // max-concurrency); offsets are still committed in order, and a slow request (a server-generated RSA key)
-    // no longer holds up the ones behind it.
+    // The HSM call blocks. A poll's requests are signed one after another on one thread of the signing pool and their
+    // answers sent from there; the poll is acknowledged once the broker has all of them. One request at a time, each
+    // crossed the event loop, the pool and a sending thread (about an eighth of the signer's CPU in thread wake-ups);
+    // now a poll crosses them once. Polls are signed concurrently (bounded by the pool's max-concurrency), offsets
+    // are still committed in order, and a slow request (a server-generated RSA key) holds up only those polled with it.
     @Blocking(value = SIGNING_POOL, ordered = false)
-    public Record<String, IssuanceResult> onRequest(CsrSubmitted request) {
+    public CompletionStage<Void> onRequests(List<CsrSubmitted> requests) {
+        awaitRecentResults();
+        CompletableFuture<?>[] answered = new CompletableFuture<?>[requests.size()];
+        for (int i = 0; i < answered.length; i++) {
+            CsrSubmitted request = requests.get(i);
+            IssuanceResult result = answer(request);
+            answered[i] = result == null ? CompletableFuture.completedFuture(null)
+                    : publisher.publish(request.requester(), result);
+        }
+        return CompletableFuture.allOf(answered);
+    }
+
+    /** The answer to one request, decided at most once; null for an event that could not be read. */
+    IssuanceResult answer(CsrSubmitted request) {
         if (request == null) {
             // An undeserializable record: nothing to answer to, and no requester to tell.
             LOG.warn("skipped a CSR event that could not be read");
             return null;
         }
-        awaitRecentResults();
         IssuedRequests.Decision decision;
         try {
             decision = issuedRequests.decideOnce(request.requestId(), () -> signUntilCaAvailable(request));
@@ -48,9 +64,9 @@ public class CsrRequestConsumer {
             // A fault of ours, not of the request: answered at once and not recorded as a decision, so a retry is
             // signed anew. Letting it out would stop this channel, and every signature with it.
             LOG.errorf(e, "request %s failed in the signer; answered as failed", request.requestId());
-            return Record.of(request.requester(), IssuanceResult.failed(request,
+            return IssuanceResult.failed(request,
                     "the signer failed on this request (internal error); nothing was signed, retry later",
-                    Instant.now()));
+                    Instant.now());
         }
         IssuanceResult result = decision.result();
         if (decision.earlier()) {
@@ -63,7 +79,7 @@ public class CsrRequestConsumer {
         } else {
             LOG.infof("rejected request %s: %s", result.requestId(), result.reason());
         }
-        return Record.of(request.requester(), result);
+        return result;
     }
 
     /** Until the reader has caught up, a redelivered request could not be recognised. */
