@@ -277,6 +277,8 @@ class EnrollmentEndToEndIT {
         LocalStack.scriptOutput("bench", "--warmup", "PT0S", "--concurrency", "2", "--duration", "PT3S",
                 "--signer-requests", "20", "--max-csrs", "2000", "--out", out.toString());
         String results = Files.readString(out);
+        // The machine the figures came from, processor included.
+        assertTrue(Pattern.compile("^Measured \\S+ on \\d+ cores \\([^)]+\\), ").matcher(results).find(), results);
         for (String mode : List.of("kept alive", "new TLS per request")) {
             // | mode | concurrency | enrollments/s | p50 | p95 | p99 | ok | errors |
             Matcher row = Pattern.compile("\\| " + mode + " \\| 2 \\| (\\d+) \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\| (\\d+) \\| ([^|]+) \\|")
