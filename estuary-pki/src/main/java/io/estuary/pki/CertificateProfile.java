@@ -28,18 +28,20 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  * @param caIssuersUrl       AIA caIssuers URL put in issued certificates, if configured
  * @param ocspUrl            AIA OCSP URL put in issued certificates, if configured
  * @param allowKeyReuse      whether {@code simplereenroll} may renew with the same key (else a new key is required)
+ * @param requireChannelBinding whether a CSR must carry its TLS connection's channel binding in its challengePassword
+ *                           (RFC 7030 §3.5, see {@link ProofOfPossessionLinking})
  */
 public record CertificateProfile(String name, String caAlias, Duration validity, int minRsaBits, Set<String> curves,
         List<KeyPurposeId> extendedKeyUsages, boolean allowCa, Optional<X500Name> subject, Optional<String> commonName,
         boolean copySubjectAltName, boolean csrAttributes, Optional<String> crlUrl, Optional<String> caIssuersUrl,
-        Optional<String> ocspUrl, boolean allowKeyReuse) {
+        Optional<String> ocspUrl, boolean allowKeyReuse, boolean requireChannelBinding) {
 
     /** A profile without CRL/AIA URLs that allows key reuse. */
     public CertificateProfile(String name, String caAlias, Duration validity, int minRsaBits, Set<String> curves,
             List<KeyPurposeId> extendedKeyUsages, boolean allowCa, Optional<X500Name> subject,
             Optional<String> commonName, boolean copySubjectAltName, boolean csrAttributes) {
         this(name, caAlias, validity, minRsaBits, curves, extendedKeyUsages, allowCa, subject, commonName,
-                copySubjectAltName, csrAttributes, Optional.empty(), Optional.empty(), Optional.empty(), true);
+                copySubjectAltName, csrAttributes, Optional.empty(), Optional.empty(), Optional.empty(), true, false);
     }
 
     public static final Set<String> KNOWN_CURVES = Set.of("P-256", "P-384", "P-521");

@@ -130,7 +130,7 @@ class ProfilePolicyTest {
         CertificateProfile withUrls = new CertificateProfile("published", "estuary-ca", Duration.ofDays(30), 2048,
                 Set.of("P-256"), List.of(KeyPurposeId.id_kp_clientAuth), false, Optional.empty(), Optional.empty(),
                 true, true, Optional.of("http://pki.example/ca.crl"), Optional.of("http://pki.example/ca.cer"),
-                Optional.of("http://ocsp.example"), false);
+                Optional.of("http://ocsp.example"), false, false);
         CertificateAuthority ca = CertificateAuthorityTest.softwareCa(Duration.ofDays(365));
         X509Certificate issued = ca.issue(csr(TestCsrs.csr("d", TestCsrs.ecP256())), withUrls, Instant.now())
                 .certificate();

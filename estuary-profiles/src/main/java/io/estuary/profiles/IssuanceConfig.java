@@ -67,5 +67,9 @@ public interface IssuanceConfig {
         /** Whether simplereenroll may keep the same key. */
         @WithDefault("true")
         boolean allowKeyReuse();
+
+        /** Whether the CSR must carry the TLS channel binding in its challengePassword (RFC 7030 §3.5). */
+        @WithDefault("false")
+        boolean requireChannelBinding();
     }
 }

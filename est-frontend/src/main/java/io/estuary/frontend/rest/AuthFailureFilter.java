@@ -31,7 +31,7 @@ public class AuthFailureFilter {
     AuthFailures failures;
 
     void register(@Observes Filters filters) {
-        // Higher than BasicChallengeFilter: runs first.
+        // Below CanonicalResponseHeaders, above the authentication handlers.
         filters.register(this::filter, 200);
     }
 

@@ -102,6 +102,24 @@ public class EstExceptionMappers {
         return plain(Response.Status.NOT_FOUND, e.getMessage());
     }
 
+    /**
+     * What JAX-RS refuses before an operation runs (a method the path does not take, an unsupported media type): the
+     * same status and headers (Allow), with a reason instead of an empty body.
+     */
+    @ServerExceptionMapper
+    public Response refusedByHttp(jakarta.ws.rs.WebApplicationException e) {
+        Response refused = e.getResponse();
+        String reason = refused.getStatusInfo().getReasonPhrase();
+        String allowed = refused.getHeaderString("Allow");
+        if (refused.getStatus() == 405 && allowed != null) {
+            reason = routing.request().method() + " is not allowed on this path; allowed: " + allowed;
+        } else if (refused.getStatus() == 415) {
+            reason = "Content-Type '" + routing.request().getHeader("Content-Type") + "' is not accepted here; send "
+                    + EstResource.PKCS10;
+        }
+        return Response.fromResponse(refused).type(MediaType.TEXT_PLAIN_TYPE).entity(reason + "\n").build();
+    }
+
     static Response plain(Response.Status status, String reason) {
         return Response.status(status).type(MediaType.TEXT_PLAIN_TYPE).entity(reason + "\n").build();
     }
