@@ -286,8 +286,10 @@ class EnrollmentEndToEndIT {
             assertTrue(row.find(), "no " + mode + " row in:\n" + results);
             assertTrue(Long.parseLong(row.group(2)) > 0, mode + ": nothing enrolled\n" + results);
             assertEquals("0", row.group(3).strip(), mode + ": errors\n" + results);
-            // CPU per enrollment of every process, then the machine's reference speed before the row.
-            Matcher cpu = Pattern.compile("\\| " + mode + " \\| 2 \\|(?: [\\d.]+ \\|){9} (\\d+) \\|").matcher(results);
+            // CPU per enrollment of every process, then the machine's reference speed before the row. The figures
+            // of a three-second row are noise: their presence is checked, not their values (ProcessCpuTest checks
+            // the accounting).
+            Matcher cpu = Pattern.compile("\\| " + mode + " \\| 2 \\|(?: -?[\\d.]+ \\|){9} (\\d+) \\|").matcher(results);
             assertTrue(cpu.find(), "no CPU row for " + mode + " in:\n" + results);
             assertTrue(Long.parseLong(cpu.group(1)) > 0, results);
         }

@@ -136,6 +136,32 @@ class KeycloakAuthenticationTest {
         post(other.username(), other.password(), "/.well-known/est/simpleenroll", NOT_BASE64).statusCode(400);
     }
 
+    /**
+     * Sixty wrong passwords at once for one provisioned user: each 401 is a password Keycloak checked, and no more of
+     * them get through than the identity's limit (3 here); the rest are 429 without a check.
+     */
+    @Test
+    void concurrentGuessesAreCheckedNoMoreOftenThanTheLimit() throws Exception {
+        DeviceProvisioning.Credential device = provisioning.provision(unique("kc-burst"), List.of("default"));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        URI enroll = URI.create("http://localhost:" + io.restassured.RestAssured.port + "/.well-known/est/simpleenroll");
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers =
+                new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String basic = java.util.Base64.getEncoder().encodeToString((device.username() + ":guess-" + i)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            answers.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(enroll)
+                    .header("Authorization", "Basic " + basic).header("Content-Type", "application/pkcs10")
+                    .timeout(Duration.ofSeconds(90)).POST(java.net.http.HttpRequest.BodyPublishers.ofString("AAAA"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        Map<Integer, Long> statuses = new java.util.TreeMap<>();
+        for (var answer : answers) {
+            statuses.merge(answer.get(90, java.util.concurrent.TimeUnit.SECONDS).statusCode(), 1L, Long::sum);
+        }
+        assertEquals(Map.of(401, 3L, 429, 57L), statuses);
+    }
+
     @Test
     void withoutCredentialsTheClientIsChallengedAndNotCounted() {
         given().contentType("application/pkcs10").body(csr().getBytes(java.nio.charset.StandardCharsets.US_ASCII))

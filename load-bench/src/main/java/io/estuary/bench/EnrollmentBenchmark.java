@@ -210,7 +210,7 @@ public final class EnrollmentBenchmark {
             reference = MachineReference.sha256MegabytesPerSecond();
             System.err.printf("machine reference: SHA-256 at %.0f MB/s on one core%n", reference);
         }
-        Map<String, Double> cpuBefore = ProcessCpu.snapshot();
+        ProcessCpu.Sample cpuBefore = ProcessCpu.snapshot();
         Instant started = Instant.now();
         long startedNanos = System.nanoTime();
         end[0] = started.plus(duration);
@@ -294,12 +294,11 @@ public final class EnrollmentBenchmark {
         }
         Instant deadline = Instant.now().plusSeconds(120);
         Instant start = Instant.now();
-        Map<String, Double> before = ProcessCpu.snapshot();
+        ProcessCpu.Sample before = ProcessCpu.snapshot();
         while (Instant.now().isBefore(deadline)) {
             Thread.sleep(1000);
-            Map<String, Double> now = ProcessCpu.snapshot();
-            double busy = now.entrySet().stream().mapToDouble(e -> e.getValue() - before.getOrDefault(e.getKey(), 0.0))
-                    .sum();
+            ProcessCpu.Sample now = ProcessCpu.snapshot();
+            double busy = ProcessCpu.used(before, now).values().stream().mapToDouble(Double::doubleValue).sum();
             if (busy < 150) { // ms of CPU in the last second, all processes of the stack
                 long waited = Duration.between(start, Instant.now()).toSeconds();
                 if (waited > 1) {
@@ -307,8 +306,7 @@ public final class EnrollmentBenchmark {
                 }
                 return;
             }
-            before.clear();
-            before.putAll(now);
+            before = now;
         }
         System.err.println("the stack did not settle within 120 s; measuring anyway");
     }

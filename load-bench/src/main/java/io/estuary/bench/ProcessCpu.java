@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,15 @@ import java.util.stream.Stream;
 
 /**
  * CPU time used by each part of the local stack, from {@code /proc} (Linux): where an enrollment's CPU goes, per
- * process, across a row. Processes are told apart by their command lines; a process that starts or ends inside a row
- * is counted from when it is first seen.
+ * process, across a row. Processes are told apart by their command lines.
+ *
+ * <p>Usage between two samples is accounted per process, never as a difference of sums: a process that ended between
+ * them (PostgreSQL starts and ends backends all the time) would otherwise take its whole CPU time out of the row's
+ * figure. A process alive in both samples adds what it used in between; one that started in between adds all it used.
+ * One that ended in between is found in its parent: when a parent reaps a child, the kernel adds the child's total to
+ * the parent's {@code cutime}/{@code cstime}, so a parent seen in both samples adds how much these grew, less what its
+ * children that ended had already used at the first sample (counted in the row before). A child whose parent is no
+ * part of the stack, or ended too, is lost: the figure may be a little low, never below zero.
  */
 final class ProcessCpu {
     /** Linux reports process times in USER_HZ ticks, 100 a second on every mainstream architecture. */
@@ -32,6 +40,17 @@ final class ProcessCpu {
             new String[] { "keycloak", "keycloak" },
             new String[] { "postgres", "postgresql" });
 
+    /**
+     * One process as {@code /proc/<pid>/stat} shows it: {@code startTime} tells a reused pid from the process that had
+     * it; {@code own} is its utime + stime, {@code reaped} its cutime + cstime (children it has waited for), in ticks.
+     */
+    record Process(String part, long parent, long startTime, long own, long reaped) {
+    }
+
+    /** The processes of the stack at one moment, by pid. */
+    record Sample(Map<Long, Process> processes) {
+    }
+
     private ProcessCpu() {
     }
 
@@ -40,33 +59,74 @@ final class ProcessCpu {
         return Files.isReadable(Path.of("/proc/self/stat"));
     }
 
-    /** CPU milliseconds used so far, by part (processes of none of the parts are left out). */
-    static Map<String, Double> snapshot() {
-        Map<String, Double> used = new TreeMap<>();
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+    /** The processes of the stack now (processes of none of the parts are left out). */
+    static Sample snapshot() {
+        Map<Long, Process> processes = new HashMap<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
                 String part = partOf(p);
                 if (part != null) {
-                    used.merge(part, ticks(p) * MILLIS_PER_TICK, Double::sum);
+                    try {
+                        processes.put(Long.parseLong(p.getFileName().toString()),
+                                parseStat(part, Files.readString(p.resolve("stat"))));
+                    } catch (IOException | RuntimeException e) {
+                        // the process ended
+                    }
                 }
             });
         } catch (IOException e) {
-            return Map.of();
+            return new Sample(Map.of());
         }
+        return new Sample(processes);
+    }
+
+    /** A {@code /proc/<pid>/stat} line of a process of the given part. */
+    static Process parseStat(String part, String stat) {
+        // The command name is in parentheses and may hold spaces and parentheses: the fields start after the last
+        // ")". From there (state is the 3rd field of the line): ppid 4th, utime 14th, stime 15th, cutime 16th,
+        // cstime 17th, starttime 22nd.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ");
+        return new Process(part, Long.parseLong(fields[1]), Long.parseLong(fields[19]),
+                Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
+                Long.parseLong(fields[13]) + Long.parseLong(fields[14]));
+    }
+
+    /** CPU milliseconds used between two samples, by part; never negative. */
+    static Map<String, Double> used(Sample before, Sample after) {
+        Map<Long, Long> endedChildrenAtFirst = new HashMap<>();
+        before.processes().forEach((pid, was) -> {
+            Process is = after.processes().get(pid);
+            if (is == null || is.startTime() != was.startTime()) {
+                endedChildrenAtFirst.merge(was.parent(), was.own() + was.reaped(), Long::sum);
+            }
+        });
+        Map<String, Double> used = new TreeMap<>();
+        after.processes().forEach((pid, is) -> {
+            Process was = before.processes().get(pid);
+            long ticks;
+            if (was == null || was.startTime() != is.startTime()) {
+                ticks = is.own() + is.reaped();
+            } else {
+                long reapedInBetween = is.reaped() - was.reaped() - endedChildrenAtFirst.getOrDefault(pid, 0L);
+                ticks = Math.max(0, is.own() - was.own()) + Math.max(0, reapedInBetween);
+            }
+            used.merge(is.part(), ticks * MILLIS_PER_TICK, Double::sum);
+        });
         return used;
     }
 
-    /** Milliseconds of CPU per enrollment, by part, between two snapshots; "all" is their sum. */
-    static Map<String, Double> perEnrollment(Map<String, Double> before, Map<String, Double> after, long enrollments) {
+    /** Milliseconds of CPU per enrollment, by part, between two samples; "all" is their sum. */
+    static Map<String, Double> perEnrollment(Sample before, Sample after, long enrollments) {
         Map<String, Double> per = new LinkedHashMap<>();
         if (enrollments <= 0) {
             return per;
         }
+        Map<String, Double> used = used(before, after);
         double all = 0;
         for (String[] part : PARTS) {
-            double used = after.getOrDefault(part[1], 0.0) - before.getOrDefault(part[1], 0.0);
-            per.put(part[1], used / enrollments);
-            all += used;
+            double ms = used.getOrDefault(part[1], 0.0);
+            per.put(part[1], ms / enrollments);
+            all += ms;
         }
         per.put("all", all / enrollments);
         return per;
@@ -89,17 +149,5 @@ final class ProcessCpu {
             // the process ended
         }
         return null;
-    }
-
-    private static long ticks(Path process) {
-        try {
-            String stat = Files.readString(process.resolve("stat"));
-            // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the
-            // 14th and 15th fields of the line, the 12th and 13th after ") ".
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 }

@@ -10,9 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import io.estuary.frontend.auth.FailureRateLimiter;
 import io.estuary.frontend.service.AuthFailures;
 import io.estuary.frontend.service.KeycloakIdentityProvider;
+import io.estuary.frontend.service.TooManyFailuresException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 
@@ -21,7 +21,9 @@ import io.vertx.ext.web.RoutingContext;
  * from an identity or address over its failure limit gets 429 with {@code Retry-After} without the credentials being
  * checked; every failed authentication of such a request is counted and published — a 401 to a password, a
  * certificate refused as expired or untrusted (see {@link ClientCertificates#AUTHENTICATION_FAILURE}). A request
- * without credentials (libest asks first without them) is neither limited nor counted.
+ * without credentials (libest asks first without them) is neither limited nor counted. Passwords that go on to
+ * Keycloak are held to the limit once more, with the checks still running counted, where the check starts
+ * ({@link KeycloakIdentityProvider}); a refusal there is a {@link TooManyFailuresException}, also 429.
  */
 @ApplicationScoped
 public class AuthFailureFilter {
@@ -50,13 +52,13 @@ public class AuthFailureFilter {
         // A client presenting a certificate is judged by it, not by a password it also sends: so it is what counts.
         String identity = certificate != null ? ClientCertificates.identity(certificate[0])
                 : basicUsername(authorization);
-        String address = context.request().remoteAddress() == null ? "unknown"
-                : context.request().remoteAddress().hostAddress();
+        String address = AuthFailures.addressOf(context);
         Optional<Duration> wait = failures.retryAfter(identity, address);
         if (wait.isPresent()) {
+            TooManyFailuresException refusal = new TooManyFailuresException(wait.get());
             context.response().setStatusCode(429).putHeader("Content-Type", "text/plain")
-                    .putHeader("Retry-After", Long.toString(FailureRateLimiter.retryAfterSeconds(wait.get())))
-                    .end("too many failed authentications; retry later\n");
+                    .putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()))
+                    .end(refusal.getMessage() + "\n");
             return;
         }
         context.addHeadersEndHandler(v -> {
@@ -67,9 +69,13 @@ public class AuthFailureFilter {
                 }
             } else if (context.response().getStatusCode() == 401) {
                 String reason = context.get(KeycloakIdentityProvider.FAILURE_REASON);
-                failures.recordFailure(identity, address, labelOf(path),
-                        authorization.regionMatches(true, 0, "Basic ", 0, 6) ? "basic" : "other",
-                        reason == null ? "invalid credentials" : reason);
+                String method = authorization.regionMatches(true, 0, "Basic ", 0, 6) ? "basic" : "other";
+                if (reason != null) {
+                    // Refused by Keycloak: counted when its check ended (see KeycloakIdentityProvider).
+                    failures.publish(identity, address, labelOf(path), method, reason);
+                } else {
+                    failures.recordFailure(identity, address, labelOf(path), method, "invalid credentials");
+                }
             }
         });
         context.next();

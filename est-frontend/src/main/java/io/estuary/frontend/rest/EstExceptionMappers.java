@@ -14,6 +14,7 @@ import io.estuary.frontend.service.EnrollmentPendingException;
 import io.estuary.frontend.service.EnrollmentRejectedException;
 import io.estuary.frontend.service.EnrollmentUnavailableException;
 import io.estuary.frontend.service.LabelNotAllowedException;
+import io.estuary.frontend.service.TooManyFailuresException;
 import io.estuary.frontend.service.UnknownLabelException;
 import io.estuary.pki.InvalidCsrException;
 import io.estuary.pki.MalformedRequestException;
@@ -85,6 +86,13 @@ public class EstExceptionMappers {
     public Response credentialsUncheckable(KeycloakPasswordCheck.UnavailableException e) {
         return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.TEXT_PLAIN_TYPE)
                 .header("Retry-After", 30).entity("credentials cannot be checked right now; retry later\n").build();
+    }
+
+    /** Limit reached while a password check was about to reserve its slot (see {@link AuthFailureFilter}). */
+    @ServerExceptionMapper
+    public Response tooManyFailures(TooManyFailuresException e) {
+        return Response.status(429).type(MediaType.TEXT_PLAIN_TYPE).header("Retry-After", e.retryAfterSeconds())
+                .entity(e.getMessage() + "\n").build();
     }
 
     @ServerExceptionMapper

@@ -20,10 +20,13 @@ import io.estuary.frontend.auth.FailureRateLimiter;
 import io.estuary.frontend.config.AuthConfig;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Failed authentications: counted per identity and per source address (so guessing is slowed whichever of the two an
- * attacker varies) and published for the audit trail, without the secret that was presented.
+ * attacker varies) and published for the audit trail, without the secret that was presented. A password check that
+ * costs a guess reserves its slot under both keys first ({@link #reserveCheck}), so concurrent guesses cannot outrun
+ * the count. The counts are this instance's own (see the README on several frontends).
  */
 @ApplicationScoped
 public class AuthFailures {
@@ -56,6 +59,52 @@ public class AuthFailures {
         return forIdentity.filter(d -> d.compareTo(forAddress.get()) > 0).or(() -> forAddress);
     }
 
+    /** A password check allowed to run, holding a slot under its identity and its address until settled. */
+    public static final class Check {
+        private final FailureRateLimiter.Slot identity;
+        private final FailureRateLimiter.Slot address;
+
+        private Check(FailureRateLimiter.Slot identity, FailureRateLimiter.Slot address) {
+            this.identity = identity;
+            this.address = address;
+        }
+
+        /** The credential was refused: one failure of the identity and of the address. */
+        public void failed() {
+            identity.failed();
+            address.failed();
+        }
+
+        /** The credential was accepted, or not judged. */
+        public void release() {
+            identity.release();
+            address.release();
+        }
+    }
+
+    /**
+     * A slot for one password check of the identity from the address; {@link TooManyFailuresException} with the wait
+     * when either is at its limit, failures and checks running counted together.
+     */
+    public Check reserveCheck(String identity, String address) {
+        FailureRateLimiter.Reservation forIdentity = byIdentity.reserve(identity);
+        if (forIdentity.retryAfter().isPresent()) {
+            throw new TooManyFailuresException(forIdentity.retryAfter().get());
+        }
+        FailureRateLimiter.Reservation forAddress = byAddress.reserve(address);
+        if (forAddress.retryAfter().isPresent()) {
+            forIdentity.slot().get().release();
+            throw new TooManyFailuresException(forAddress.retryAfter().get());
+        }
+        return new Check(forIdentity.slot().get(), forAddress.slot().get());
+    }
+
+    /** The client's address as the limits count it. */
+    public static String addressOf(RoutingContext context) {
+        return context == null || context.request().remoteAddress() == null ? "unknown"
+                : context.request().remoteAddress().hostAddress();
+    }
+
     /**
      * Client-chosen text as one log line can show it: quoted, control characters escaped (a user name with a line feed
      * must not forge a log line) and at most {@value #LOGGED_LENGTH} characters; the event keeps it whole.
@@ -78,11 +127,17 @@ public class AuthFailures {
         return out.append(text.length() > LOGGED_LENGTH ? "\"…" : "\"").toString();
     }
 
+    /** Counts a failure of the identity (if any) and of the address, and publishes it. */
     public void recordFailure(String identity, String address, String label, String method, String reason) {
         if (identity != null) {
             byIdentity.recordFailure(identity);
         }
         byAddress.recordFailure(address);
+        publish(identity, address, label, method, reason);
+    }
+
+    /** Logs and publishes a failure that was counted already (by its {@link Check}). */
+    public void publish(String identity, String address, String label, String method, String reason) {
         AuthenticationFailed event = new AuthenticationFailed(UUID.randomUUID().toString(), identity, address, label,
                 method, reason, Instant.now());
         LOG.infof("authentication failed: identity=%s address=%s label=%s method=%s reason=%s", printable(identity),

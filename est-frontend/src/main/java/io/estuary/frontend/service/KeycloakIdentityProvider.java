@@ -33,12 +33,17 @@ import io.vertx.ext.web.RoutingContext;
  */
 @ApplicationScoped
 public class KeycloakIdentityProvider implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
-    /** Routing-context key under which the reason of a refusal is left for {@link AuthFailures}. */
+    /**
+     * Routing-context key under which the reason of a refusal by Keycloak is left for the failure filter; the failure
+     * was counted already, when the check that refused it ended.
+     */
     public static final String FAILURE_REASON = "estuary.auth.failure-reason";
     private static final Logger LOG = Logger.getLogger(KeycloakIdentityProvider.class);
 
     @Inject
     AuthConfig config;
+    @Inject
+    AuthFailures failures;
 
     private KeycloakPasswordCheck keycloak;
     private CredentialCache cache;
@@ -80,9 +85,9 @@ public class KeycloakIdentityProvider implements IdentityProvider<UsernamePasswo
             return Uni.createFrom().item(identity(username, cached.get()));
         }
         RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
+        String address = AuthFailures.addressOf(routing);
         return Uni.createFrom().completionStage(() -> cache.shareCheck(username, password,
-                () -> Uni.createFrom().item(() -> keycloak.check(username, password))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).subscribeAsCompletionStage()))
+                () -> countedCheck(username, password, address)))
                 .map(outcome -> {
                     if (outcome instanceof KeycloakPasswordCheck.Valid valid) {
                         cache.rememberSuccess(username, password, valid.roles());
@@ -96,6 +101,25 @@ public class KeycloakIdentityProvider implements IdentityProvider<UsernamePasswo
                 })
                 .onFailure(e -> !(e instanceof AuthenticationFailedException)).invoke(e -> LOG.warnf(
                         "credential of '%s' could not be checked: %s", username, e.toString()));
+    }
+
+    /**
+     * One guess sent to Keycloak: a slot under the identity and the address is reserved first (or the request is
+     * refused with {@link TooManyFailuresException}, unchecked), and settled with the outcome.
+     */
+    private java.util.concurrent.CompletionStage<KeycloakPasswordCheck.Outcome> countedCheck(String username,
+            char[] password, String address) {
+        AuthFailures.Check slot = failures.reserveCheck(username, address);
+        return Uni.createFrom().item(() -> keycloak.check(username, password))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onItemOrFailure().invoke((outcome, failure) -> {
+                    if (outcome instanceof KeycloakPasswordCheck.Invalid) {
+                        slot.failed();
+                    } else {
+                        slot.release();
+                    }
+                })
+                .subscribeAsCompletionStage();
     }
 
     /** Without Keycloak (tests only: a packaged frontend does not start so), the configured test users. */

@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +65,67 @@ class FailureRateLimiterTest {
         clock.advance(Duration.ofMinutes(6));
         limiter.evictExpired();
         assertEquals(0, limiter.trackedKeys());
+    }
+
+    @Test
+    void checksRunningCountAgainstTheLimitUntilSettled() {
+        FailureRateLimiter.Slot first = limiter.reserve("device-1").slot().orElseThrow();
+        FailureRateLimiter.Slot second = limiter.reserve("device-1").slot().orElseThrow();
+        FailureRateLimiter.Slot third = limiter.reserve("device-1").slot().orElseThrow();
+        FailureRateLimiter.Reservation fourth = limiter.reserve("device-1");
+        assertEquals(Optional.empty(), fourth.slot());
+        assertEquals(Optional.of(FailureRateLimiter.RUNNING_CHECK_WAIT), fourth.retryAfter(),
+                "refused for checks still running: a short wait");
+        assertEquals(Optional.empty(), limiter.retryAfter("device-1"), "checks running are not failures");
+        first.release();
+        FailureRateLimiter.Slot again = limiter.reserve("device-1").slot().orElseThrow();
+        second.failed();
+        third.failed();
+        again.failed();
+        again.failed(); // settled once only
+        assertEquals(Optional.of(Duration.ofMinutes(5)), limiter.reserve("device-1").retryAfter(),
+                "three failures: refused until the oldest leaves the window");
+        assertEquals(Optional.of(Duration.ofMinutes(5)), limiter.retryAfter("device-1"));
+        assertTrue(limiter.reserve("device-2").slot().isPresent(), "other keys are not affected");
+    }
+
+    @Test
+    void aKeyWithACheckRunningIsNotForgotten() {
+        FailureRateLimiter.Slot slot = limiter.reserve("device-1").slot().orElseThrow();
+        clock.advance(Duration.ofMinutes(6));
+        limiter.evictExpired();
+        assertEquals(1, limiter.trackedKeys());
+        slot.release();
+        assertEquals(0, limiter.trackedKeys(), "released and without failures: dropped");
+    }
+
+    @Test
+    void manyConcurrentReservationsGetNoMoreSlotsThanTheLimit() throws Exception {
+        int threads = 60;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<FailureRateLimiter.Reservation>> reservations = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                reservations.add(pool.submit(() -> {
+                    start.await();
+                    return limiter.reserve("device-1");
+                }));
+            }
+            start.countDown();
+            int slots = 0;
+            for (Future<FailureRateLimiter.Reservation> reservation : reservations) {
+                Optional<FailureRateLimiter.Slot> slot = reservation.get(60, TimeUnit.SECONDS).slot();
+                if (slot.isPresent()) {
+                    slots++;
+                    slot.get().failed();
+                }
+            }
+            assertEquals(3, slots);
+            assertTrue(limiter.reserve("device-1").slot().isEmpty());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
