@@ -33,7 +33,8 @@ public class EstLabelsProducer {
                         without("none", p.extendedKeyUsages()).stream().map(CertificateProfile::extendedKeyUsage)
                                 .toList(),
                         p.allowCa(), p.subject().map(X500Name::new), p.commonName(), p.copySubjectAltName(),
-                        p.csrAttributes(), p.crlUrl(), p.caIssuersUrl(), p.ocspUrl(), p.allowKeyReuse()));
+                        p.csrAttributes(), p.crlUrl(), p.caIssuersUrl(), p.ocspUrl(), p.allowKeyReuse(),
+                        p.allowWildcard(), p.signatureAlgorithms()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("estuary.issuance.profiles." + name + ": " + e.getMessage(), e);
             }
