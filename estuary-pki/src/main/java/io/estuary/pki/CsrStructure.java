@@ -74,8 +74,8 @@ final class CsrStructure {
         AlgorithmIdentifier algorithm = key.getAlgorithm();
         ASN1ObjectIdentifier oid = algorithm.getAlgorithm();
         if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
-            if (!isAbsentOrNull(algorithm.getParameters())) {
-                throw new InvalidCsrException("the CSR's RSA key carries parameters (rsaEncryption takes NULL)");
+            if (!DERNull.INSTANCE.equals(algorithm.getParameters())) {
+                throw new InvalidCsrException("the CSR's RSA key does not have the NULL parameters of rsaEncryption");
             }
             RSAPublicKey rsa = RSAPublicKey.getInstance(key.parsePublicKey());
             BigInteger modulus = rsa.getModulus();

@@ -48,6 +48,13 @@ final class NameSyntax {
             if (values.length == 0) {
                 throw new InvalidCsrException("the CSR's subject holds an empty RDN");
             }
+            // Bouncy Castle reads the type and the value and would copy anything after them into the certificate.
+            for (org.bouncycastle.asn1.ASN1Encodable element : org.bouncycastle.asn1.ASN1Set.getInstance(rdn)) {
+                if (!(element instanceof org.bouncycastle.asn1.ASN1Sequence pair) || pair.size() != 2) {
+                    throw new InvalidCsrException("the CSR's subject holds an attribute that is not a type and a"
+                            + " value");
+                }
+            }
             for (AttributeTypeAndValue value : values) {
                 checkSubjectValue(value);
             }
