@@ -76,7 +76,7 @@ class ShippedProfilesTest {
     }
 
     @Test
-    void wildcardsAndSignatureAlgorithmsAreSetPerProfile() {
+    void wildcardsAndSignatureAlgorithmsAreSetPerProfile() throws Exception {
         EstLabels labels = labels(Map.of("estuary.issuance.profiles.tls-server.allow-wildcard", "true",
                 "estuary.issuance.profiles.tls-server.signature-algorithms", "SHA384withECDSA"));
         CertificateProfile tls = labels.profileFor("tls-server").orElseThrow();
