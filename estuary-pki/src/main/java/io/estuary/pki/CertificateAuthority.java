@@ -83,8 +83,12 @@ public final class CertificateAuthority {
      */
     public IssuedCertificate issue(CertificationRequest request, CertificateProfile profile, Instant now) {
         CsrPolicy.check(request, profile);
-        // Whole seconds, as the certificate encodes them.
+        // Whole seconds, as the certificate encodes them; never before the CA's own validity (RFC 5280 §6.1.3).
         Instant notBefore = now.minus(BACKDATE).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant caNotBefore = certificate.getNotBefore().toInstant();
+        if (notBefore.isBefore(caNotBefore)) {
+            notBefore = caNotBefore;
+        }
         Instant notAfter = now.plus(profile.validity()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant caNotAfter = certificate.getNotAfter().toInstant();
         if (notAfter.isAfter(caNotAfter)) {
@@ -141,9 +145,11 @@ public final class CertificateAuthority {
                         new org.bouncycastle.asn1.x509.AuthorityInformationAccess(
                                 access.toArray(org.bouncycastle.asn1.x509.AccessDescription[]::new)));
             }
-            Extension san = request.requestedExtension(Extension.subjectAlternativeName);
-            if (san != null && profile.copySubjectAltName()) {
-                builder.addExtension(Extension.subjectAlternativeName, false, san.getParsedValue());
+            org.bouncycastle.asn1.x509.GeneralNames san = profile.copySubjectAltName()
+                    ? request.subjectAltName(profile) : null;
+            if (san != null) {
+                // Critical exactly when the subject is empty (RFC 5280 §4.2.1.6).
+                builder.addExtension(Extension.subjectAlternativeName, subject.getRDNs().length == 0, san);
             }
             return new IssuedCertificate(builder.build(signer()), notBefore, notAfter, issuerRfc2253);
         } catch (CertIOException e) {

@@ -1,12 +1,18 @@
 package io.estuary.pki;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
  * What may be issued on a label: which CA signs, which keys are acceptable, how long certificates live, their key
@@ -28,20 +34,57 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  * @param caIssuersUrl       AIA caIssuers URL put in issued certificates, if configured
  * @param ocspUrl            AIA OCSP URL put in issued certificates, if configured
  * @param allowKeyReuse      whether {@code simplereenroll} may renew with the same key (else a new key is required)
+ * @param allowWildcard      whether a dNSName in the subjectAltName may start with the wildcard label {@code *.}
+ * @param signatureAlgorithms the CSR signature algorithms accepted, by JCA name (keys of
+ *                           {@link #SIGNATURE_ALGORITHMS}), in the order {@code /csrattrs} lists them
  * @param requireChannelBinding whether a CSR must carry its TLS connection's channel binding in its challengePassword
  *                           (RFC 7030 §3.5, see {@link ProofOfPossessionLinking})
  */
 public record CertificateProfile(String name, String caAlias, Duration validity, int minRsaBits, Set<String> curves,
         List<KeyPurposeId> extendedKeyUsages, boolean allowCa, Optional<X500Name> subject, Optional<String> commonName,
         boolean copySubjectAltName, boolean csrAttributes, Optional<String> crlUrl, Optional<String> caIssuersUrl,
-        Optional<String> ocspUrl, boolean allowKeyReuse, boolean requireChannelBinding) {
+        Optional<String> ocspUrl, boolean allowKeyReuse, boolean allowWildcard, List<String> signatureAlgorithms,
+        boolean requireChannelBinding) {
+
+    /**
+     * The CSR signature algorithms a profile may accept, by JCA name: ECDSA and RSA PKCS#1 v1.5 with SHA-2. MD5 and
+     * SHA-1 are collision-prone; RSASSA-PSS is not offered (its parameters would need checking of their own).
+     */
+    public static final Map<String, ASN1ObjectIdentifier> SIGNATURE_ALGORITHMS = orderedSignatureAlgorithms();
+
+    private static Map<String, ASN1ObjectIdentifier> orderedSignatureAlgorithms() {
+        Map<String, ASN1ObjectIdentifier> known = new LinkedHashMap<>();
+        known.put("SHA256withECDSA", X9ObjectIdentifiers.ecdsa_with_SHA256);
+        known.put("SHA384withECDSA", X9ObjectIdentifiers.ecdsa_with_SHA384);
+        known.put("SHA512withECDSA", X9ObjectIdentifiers.ecdsa_with_SHA512);
+        known.put("SHA256withRSA", PKCSObjectIdentifiers.sha256WithRSAEncryption);
+        known.put("SHA384withRSA", PKCSObjectIdentifiers.sha384WithRSAEncryption);
+        known.put("SHA512withRSA", PKCSObjectIdentifiers.sha512WithRSAEncryption);
+        return Collections.unmodifiableMap(known);
+    }
+
+    /** Every algorithm of {@link #SIGNATURE_ALGORITHMS}: a profile's default (a constant, for configuration defaults). */
+    public static final String DEFAULT_SIGNATURE_ALGORITHM_NAMES =
+            "SHA256withECDSA,SHA384withECDSA,SHA512withECDSA,SHA256withRSA,SHA384withRSA,SHA512withRSA";
+    public static final List<String> DEFAULT_SIGNATURE_ALGORITHMS = List.of(DEFAULT_SIGNATURE_ALGORITHM_NAMES.split(","));
+
+    /** A profile without wildcards, accepting the default signature algorithms. */
+    public CertificateProfile(String name, String caAlias, Duration validity, int minRsaBits, Set<String> curves,
+            List<KeyPurposeId> extendedKeyUsages, boolean allowCa, Optional<X500Name> subject,
+            Optional<String> commonName, boolean copySubjectAltName, boolean csrAttributes, Optional<String> crlUrl,
+            Optional<String> caIssuersUrl, Optional<String> ocspUrl, boolean allowKeyReuse) {
+        this(name, caAlias, validity, minRsaBits, curves, extendedKeyUsages, allowCa, subject, commonName,
+                copySubjectAltName, csrAttributes, crlUrl, caIssuersUrl, ocspUrl, allowKeyReuse, false,
+                DEFAULT_SIGNATURE_ALGORITHMS, false);
+    }
 
     /** A profile without CRL/AIA URLs that allows key reuse. */
     public CertificateProfile(String name, String caAlias, Duration validity, int minRsaBits, Set<String> curves,
             List<KeyPurposeId> extendedKeyUsages, boolean allowCa, Optional<X500Name> subject,
             Optional<String> commonName, boolean copySubjectAltName, boolean csrAttributes) {
         this(name, caAlias, validity, minRsaBits, curves, extendedKeyUsages, allowCa, subject, commonName,
-                copySubjectAltName, csrAttributes, Optional.empty(), Optional.empty(), Optional.empty(), true, false);
+                copySubjectAltName, csrAttributes, Optional.empty(), Optional.empty(), Optional.empty(), true, false,
+                DEFAULT_SIGNATURE_ALGORITHMS, false);
     }
 
     public static final Set<String> KNOWN_CURVES = Set.of("P-256", "P-384", "P-521");
@@ -56,6 +99,16 @@ public record CertificateProfile(String name, String caAlias, Duration validity,
         if (!KNOWN_CURVES.containsAll(curves)) {
             throw new IllegalArgumentException("profile " + name + ": curves must be among " + KNOWN_CURVES);
         }
+        if (signatureAlgorithms.isEmpty()) {
+            throw new IllegalArgumentException("profile " + name + ": at least one signature algorithm is needed");
+        }
+        for (String algorithm : signatureAlgorithms) {
+            if (!SIGNATURE_ALGORITHMS.containsKey(algorithm)) {
+                throw new IllegalArgumentException("profile " + name + ": unknown signature algorithm '" + algorithm
+                        + "' (" + String.join(", ", SIGNATURE_ALGORITHMS.keySet()) + ")");
+            }
+        }
+        signatureAlgorithms = signatureAlgorithms.stream().distinct().toList();
         curves = Set.copyOf(curves);
         extendedKeyUsages = List.copyOf(extendedKeyUsages);
     }

@@ -21,11 +21,17 @@ public final class CertificationRequest {
     private static final String DOES_NOT_VERIFY = "the CSR's signature does not verify with its public key";
 
     private final JcaPKCS10CertificationRequest request;
+    private final Extensions extensions;
     private final PublicKey publicKey;
 
-    private CertificationRequest(JcaPKCS10CertificationRequest request, PublicKey publicKey) {
-        this.request = request;
+    private CertificationRequest(Parsed parsed, PublicKey publicKey) {
+        this.request = parsed.request();
+        this.extensions = parsed.extensions();
         this.publicKey = publicKey;
+    }
+
+    /** A request whose structure was checked ({@link CsrStructure}), and the extensions it asks for. */
+    private record Parsed(JcaPKCS10CertificationRequest request, Extensions extensions) {
     }
 
     /** Parses base64 DER as found in an EST body and verifies the proof of possession. */
@@ -40,18 +46,18 @@ public final class CertificationRequest {
 
     /** With {@code nativeProvider} null, Bouncy Castle alone decides (as where AWS-LC does not load). */
     static CertificationRequest fromDer(byte[] der, java.security.Provider nativeProvider) {
-        JcaPKCS10CertificationRequest request = parse(der);
-        var verdict = CsrSignature.check(request.toASN1Structure(), nativeProvider);
+        Parsed parsed = parse(der);
+        var verdict = CsrSignature.check(parsed.request().toASN1Structure(), nativeProvider);
         if (verdict.isPresent()) {
             if (!verdict.get().valid()) {
                 throw new InvalidCsrException(DOES_NOT_VERIFY);
             }
             PublicKey key = verdict.get().key();
-            return new CertificationRequest(request, key != null ? key : publicKeyOf(request));
+            return new CertificationRequest(parsed, key != null ? key : publicKeyOf(parsed.request()));
         }
-        CertificationRequest parsed = new CertificationRequest(request, publicKeyOf(request));
-        parsed.verifyWithBouncyCastle();
-        return parsed;
+        CertificationRequest request = new CertificationRequest(parsed, publicKeyOf(parsed.request()));
+        request.verifyWithBouncyCastle();
+        return request;
     }
 
     /**
@@ -59,17 +65,19 @@ public final class CertificationRequest {
      * the signer's {@code verify-proof-of-possession}); the profile policy is still applied to what is parsed.
      */
     public static CertificationRequest fromDerUnverified(byte[] der) {
-        JcaPKCS10CertificationRequest request = parse(der);
-        return new CertificationRequest(request, publicKeyOf(request));
+        Parsed parsed = parse(der);
+        return new CertificationRequest(parsed, publicKeyOf(parsed.request()));
     }
 
-    private static JcaPKCS10CertificationRequest parse(byte[] der) {
+    private static Parsed parse(byte[] der) {
+        JcaPKCS10CertificationRequest request;
         try {
-            return new JcaPKCS10CertificationRequest(der).setProvider(BC);
+            request = new JcaPKCS10CertificationRequest(der).setProvider(BC);
         } catch (Exception e) {
             // BC throws IOException or runtime ASN.1 exceptions for garbage; both mean "not a CSR".
             throw new MalformedRequestException("body is not a DER PKCS#10 certification request");
         }
+        return new Parsed(request, CsrStructure.check(request.toASN1Structure(), der));
     }
 
     private static PublicKey publicKeyOf(JcaPKCS10CertificationRequest request) {
@@ -130,7 +138,7 @@ public final class CertificationRequest {
         return publicKey;
     }
 
-    /** The OID of the key's named curve as the request states it, or null (not EC, or explicit curve parameters). */
+    /** The OID of the key's named curve as the request states it, or null for an RSA key. */
     public org.bouncycastle.asn1.ASN1ObjectIdentifier namedCurve() {
         var parameters = request.getSubjectPublicKeyInfo().getAlgorithm().getParameters();
         return parameters instanceof org.bouncycastle.asn1.ASN1ObjectIdentifier oid ? oid : null;
@@ -138,11 +146,7 @@ public final class CertificationRequest {
 
     /** The extensions the requester asked for (PKCS#9 extensionRequest), or null. */
     public Extensions requestedExtensions() {
-        var attributes = request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest);
-        if (attributes.length == 0) {
-            return null;
-        }
-        return Extensions.getInstance(attributes[0].getAttrValues().getObjectAt(0));
+        return extensions;
     }
 
     /**
@@ -170,6 +174,20 @@ public final class CertificationRequest {
     public Extension requestedExtension(org.bouncycastle.asn1.ASN1ObjectIdentifier oid) {
         Extensions extensions = requestedExtensions();
         return extensions == null ? null : extensions.getExtension(oid);
+    }
+
+    /**
+     * The subjectAltName the CSR asks for, each entry checked for its syntax (and wildcards against the profile), or
+     * null when it asks for none.
+     */
+    public org.bouncycastle.asn1.x509.GeneralNames subjectAltName(CertificateProfile profile) {
+        Extension extension = requestedExtension(Extension.subjectAlternativeName);
+        return extension == null ? null : NameSyntax.subjectAltName(extension, profile);
+    }
+
+    /** The OID of the algorithm the CSR is signed with. */
+    public org.bouncycastle.asn1.ASN1ObjectIdentifier signatureAlgorithm() {
+        return request.getSignatureAlgorithm().getAlgorithm();
     }
 
     /** A short description of the key, e.g. {@code EC P-256} or {@code RSA 2048}, for messages and audit. */

@@ -33,11 +33,16 @@ public final class CsrAttributes {
             List<ASN1ObjectIdentifier> curves = profile.curves().stream().sorted().map(CsrAttributes::curveOid).toList();
             wanted.add(new AttrOrOID(new Attribute(X9ObjectIdentifiers.id_ecPublicKey,
                     new DERSet(curves.toArray(ASN1ObjectIdentifier[]::new)))));
-            wanted.add(new AttrOrOID(X9ObjectIdentifiers.ecdsa_with_SHA256));
         }
         if (profile.minRsaBits() > 0) {
             wanted.add(new AttrOrOID(PKCSObjectIdentifiers.rsaEncryption));
-            wanted.add(new AttrOrOID(PKCSObjectIdentifiers.sha256WithRSAEncryption));
+        }
+        // The signature algorithms accepted for the CSR, for the key types accepted (RFC 7030 §4.5.2).
+        for (String algorithm : profile.signatureAlgorithms()) {
+            boolean ecdsa = algorithm.endsWith("ECDSA");
+            if (ecdsa ? !profile.curves().isEmpty() : profile.minRsaBits() > 0) {
+                wanted.add(new AttrOrOID(CertificateProfile.SIGNATURE_ALGORITHMS.get(algorithm)));
+            }
         }
         if (profile.allowCa()) {
             wanted.add(new AttrOrOID(new Attribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,

@@ -4,10 +4,11 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 
 /**
  * Decides whether a CSR may be honoured under a profile. The frontend applies it to answer 400 at once; the signer
@@ -21,17 +22,25 @@ public final class CsrPolicy {
      */
     public static final int MAX_SUBJECT_BYTES = 1024;
 
+    private static final DefaultAlgorithmNameFinder ALGORITHM_NAMES = new DefaultAlgorithmNameFinder();
+
     private CsrPolicy() {
     }
 
-    // The known curves by OID: a request naming its curve (as every client here does) needs no comparison of points.
+    // Every EC key names its curve (explicit parameters are refused when the request is parsed).
     private static final java.util.Map<org.bouncycastle.asn1.ASN1ObjectIdentifier, String> KNOWN_CURVE_OIDS =
             CertificateProfile.KNOWN_CURVES.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
                     ECNamedCurveTable::getOID, name -> name));
 
+    /**
+     * Refuses, with the reason, a CSR the profile does not honour: its signature algorithm, its key, a CA request
+     * where none is issued, a subject that cannot be issued, a subjectAltName entry of the wrong syntax. What every
+     * CSR must be whatever the profile was checked when it was parsed.
+     */
     public static void check(CertificationRequest csr, CertificateProfile profile) {
+        checkSignatureAlgorithm(csr, profile);
         var namedCurve = csr.namedCurve();
-        checkKey(csr.publicKey(), namedCurve == null ? null : KNOWN_CURVE_OIDS.get(namedCurve), profile);
+        checkKey(csr.publicKey(), namedCurve, profile);
         boolean wantsCa = requestsCa(csr);
         if (wantsCa && !profile.allowCa()) {
             throw new InvalidCsrException("the CSR asks for a CA certificate (CA:TRUE), which profile '"
@@ -41,35 +50,27 @@ public final class CsrPolicy {
             if (csr.subject().getRDNs().length == 0) {
                 throw new InvalidCsrException("the CSR has an empty subject");
             }
-            checkCharacters(csr.subject());
             int length = subjectLength(csr);
             if (length > MAX_SUBJECT_BYTES) {
                 throw new InvalidCsrException("the CSR's subject is " + length + " bytes long (DER); at most "
                         + MAX_SUBJECT_BYTES + " are issued");
             }
         }
+        if (profile.copySubjectAltName()) {
+            csr.subjectAltName(profile);
+        }
     }
 
-    /**
-     * Control characters have no place in a name, and NUL is the classic trick against name checks that stop at it
-     * (a certificate for {@code bank.example\0.evil.example}); the stores cannot hold NUL either.
-     */
-    private static void checkCharacters(org.bouncycastle.asn1.x500.X500Name subject) {
-        for (org.bouncycastle.asn1.x500.RDN rdn : subject.getRDNs()) {
-            for (org.bouncycastle.asn1.x500.AttributeTypeAndValue attribute : rdn.getTypesAndValues()) {
-                if (attribute.getValue() instanceof org.bouncycastle.asn1.ASN1String text) {
-                    String value = text.getString();
-                    for (int i = 0; i < value.length(); i++) {
-                        char c = value.charAt(i);
-                        if (Character.isISOControl(c)) {
-                            throw new InvalidCsrException(String.format("the CSR's subject holds a control character"
-                                    + " (U+%04X) in %s", (int) c, org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE
-                                            .oidToDisplayName(attribute.getType())));
-                        }
-                    }
-                }
+    private static void checkSignatureAlgorithm(CertificationRequest csr, CertificateProfile profile) {
+        var oid = csr.signatureAlgorithm();
+        for (String accepted : profile.signatureAlgorithms()) {
+            if (CertificateProfile.SIGNATURE_ALGORITHMS.get(accepted).equals(oid)) {
+                return;
             }
         }
+        throw new InvalidCsrException("the CSR is signed with " + ALGORITHM_NAMES.getAlgorithmName(oid)
+                + ", which profile '" + profile.name() + "' does not accept (accepted: "
+                + String.join(", ", profile.signatureAlgorithms()) + ")");
     }
 
     private static int subjectLength(CertificationRequest csr) {
@@ -86,8 +87,8 @@ public final class CsrPolicy {
         return basicConstraints != null && BasicConstraints.getInstance(basicConstraints.getParsedValue()).isCA();
     }
 
-    /** @param knownCurve the key's curve among the known ones when the request names it, else null */
-    private static void checkKey(PublicKey key, String knownCurve, CertificateProfile profile) {
+    /** @param namedCurve the OID of the key's curve (every EC key names its curve), null for RSA */
+    private static void checkKey(PublicKey key, ASN1ObjectIdentifier namedCurve, CertificateProfile profile) {
         if (key instanceof RSAPublicKey rsa) {
             int bits = rsa.getModulus().bitLength();
             if (profile.minRsaBits() == 0) {
@@ -99,27 +100,15 @@ public final class CsrPolicy {
             }
             return;
         }
-        if (key instanceof ECPublicKey ec) {
-            String curve = knownCurve != null ? knownCurve : curveName(ec);
-            if (!profile.curves().contains(curve)) {
+        if (key instanceof ECPublicKey && namedCurve != null) {
+            String known = KNOWN_CURVE_OIDS.get(namedCurve);
+            String curve = known != null ? known : namedCurve.getId();
+            if (known == null || !profile.curves().contains(known)) {
                 throw new InvalidCsrException("EC curve " + curve + " is not accepted by profile '" + profile.name()
                         + "' (accepted: " + String.join(", ", profile.curves().stream().sorted().toList()) + ")");
             }
             return;
         }
         throw new InvalidCsrException("key algorithm " + key.getAlgorithm() + " is not accepted");
-    }
-
-    /** NIST name of a key's curve, or a description of it when it is not a NIST prime curve. */
-    static String curveName(ECPublicKey key) {
-        var spec = EC5Util.convertSpec(key.getParams());
-        for (String name : CertificateProfile.KNOWN_CURVES) {
-            var candidate = ECNamedCurveTable.getByName(name);
-            if (candidate != null && candidate.getCurve().equals(spec.getCurve())
-                    && candidate.getG().equals(spec.getG())) {
-                return name;
-            }
-        }
-        return "of " + key.getParams().getCurve().getField().getFieldSize() + " bits (not P-256/P-384/P-521)";
     }
 }

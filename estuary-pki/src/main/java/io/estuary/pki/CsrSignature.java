@@ -28,13 +28,10 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * {@link #check} then reports as not decided.
  */
 final class CsrSignature {
-    private static final Map<ASN1ObjectIdentifier, String> SIGNATURES = Map.of(
-            X9ObjectIdentifiers.ecdsa_with_SHA256, "SHA256withECDSA",
-            X9ObjectIdentifiers.ecdsa_with_SHA384, "SHA384withECDSA",
-            X9ObjectIdentifiers.ecdsa_with_SHA512, "SHA512withECDSA",
-            PKCSObjectIdentifiers.sha256WithRSAEncryption, "SHA256withRSA",
-            PKCSObjectIdentifiers.sha384WithRSAEncryption, "SHA384withRSA",
-            PKCSObjectIdentifiers.sha512WithRSAEncryption, "SHA512withRSA");
+    // Every algorithm a profile may accept (and no other): OID to JCA name.
+    private static final Map<ASN1ObjectIdentifier, String> SIGNATURES = CertificateProfile.SIGNATURE_ALGORITHMS
+            .entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getValue,
+                    Map.Entry::getKey));
     private static final Map<ASN1ObjectIdentifier, String> KEYS = Map.of(
             X9ObjectIdentifiers.id_ecPublicKey, "EC",
             PKCSObjectIdentifiers.rsaEncryption, "RSA");

@@ -119,12 +119,15 @@ class CertificateAuthorityTest {
     void theIssuedCertificateTellsWhatItsEncodingSays() throws Exception {
         // The signer publishes these fields without parsing the certificate again: they must match the encoding.
         CertificateAuthority ca = softwareCa(Duration.ofDays(365));
+        // A day after the CA was made (a certificate never starts before its CA), with a fraction of a second.
+        Instant at = Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .plusMillis(789);
         IssuedCertificate issued = ca.issue(CertificationRequest.fromDer(TestCsrs.csr("device-8", TestCsrs.ecP256())),
-                CertificateProfile.deviceIdentity(Duration.ofDays(30)), Instant.parse("2026-12-01T06:49:24.789Z"));
+                CertificateProfile.deviceIdentity(Duration.ofDays(30)), at);
         X509Certificate cert = issued.certificate();
         assertEquals(cert.getNotBefore().toInstant(), issued.notBefore());
         assertEquals(cert.getNotAfter().toInstant(), issued.notAfter());
-        assertEquals(Instant.parse("2026-12-01T06:44:24Z"), issued.notBefore());
+        assertEquals(at.minusSeconds(300).truncatedTo(java.time.temporal.ChronoUnit.SECONDS), issued.notBefore());
         assertEquals(cert.getSerialNumber().toString(16), issued.serialNumberHex());
         assertEquals(cert.getSubjectX500Principal().getName(), issued.subject());
         assertEquals(cert.getIssuerX500Principal().getName(), issued.issuer());

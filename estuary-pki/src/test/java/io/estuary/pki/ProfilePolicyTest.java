@@ -66,33 +66,11 @@ class ProfilePolicyTest {
     }
 
     @Test
-    void aKeyWithExplicitCurveParametersIsRecognisedByItsCurve() throws Exception {
-        // No named-curve OID in the request: the curve is told by its points, as before the OID shortcut.
-        for (String curve : new String[] { "secp256r1", "secp521r1" }) {
-            java.security.KeyPair pair = TestCsrs.ec(curve);
-            var named = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded());
-            var params = org.bouncycastle.asn1.x9.ECNamedCurveTable.getByName(curve);
-            var explicit = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(
-                    new org.bouncycastle.asn1.x509.AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey,
-                            new org.bouncycastle.asn1.x9.X9ECParameters(params.getCurve(), params.getBaseEntry(),
-                                    params.getN(), params.getH(), params.getSeed())),
-                    named.getPublicKeyData().getBytes());
-            byte[] der = new org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder(new X500Name("CN=d"), explicit)
-                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
-                            .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
-                            .build(pair.getPrivate()))
-                    .getEncoded();
-            CertificationRequest request = csr(der);
-            assertNull(request.namedCurve());
-            if (curve.equals("secp256r1")) {
-                CsrPolicy.check(request, DEVICE);
-            } else {
-                assertEquals("EC curve P-521 is not accepted by profile 'device-identity' (accepted: P-256, P-384)",
-                        assertThrows(InvalidCsrException.class, () -> CsrPolicy.check(request, DEVICE)).getMessage());
-            }
-        }
+    void anEcKeyIsKnownByTheCurveItNames() {
+        // Explicit curve parameters are refused when the request is parsed (CsrRefusalTest).
         assertEquals(SECObjectIdentifiers.secp384r1,
                 csr(TestCsrs.csr("d", TestCsrs.ec("secp384r1"))).namedCurve());
+        assertNull(csr(TestCsrs.csr("d", TestCsrs.rsa(2048))).namedCurve());
     }
 
     @Test
@@ -130,7 +108,7 @@ class ProfilePolicyTest {
         CertificateProfile withUrls = new CertificateProfile("published", "estuary-ca", Duration.ofDays(30), 2048,
                 Set.of("P-256"), List.of(KeyPurposeId.id_kp_clientAuth), false, Optional.empty(), Optional.empty(),
                 true, true, Optional.of("http://pki.example/ca.crl"), Optional.of("http://pki.example/ca.cer"),
-                Optional.of("http://ocsp.example"), false, false);
+                Optional.of("http://ocsp.example"), false);
         CertificateAuthority ca = CertificateAuthorityTest.softwareCa(Duration.ofDays(365));
         X509Certificate issued = ca.issue(csr(TestCsrs.csr("d", TestCsrs.ecP256())), withUrls, Instant.now())
                 .certificate();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.estuary.pki.CertificateProfile;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -67,6 +68,14 @@ public interface IssuanceConfig {
         /** Whether simplereenroll may keep the same key. */
         @WithDefault("true")
         boolean allowKeyReuse();
+
+        /** Whether a subjectAltName dNSName may be a wildcard ({@code *.example.com}). */
+        @WithDefault("false")
+        boolean allowWildcard();
+
+        /** Accepted CSR signature algorithms (JCA names), as listed in {@code /csrattrs}. */
+        @WithDefault(CertificateProfile.DEFAULT_SIGNATURE_ALGORITHM_NAMES)
+        List<String> signatureAlgorithms();
 
         /** Whether the CSR must carry the TLS channel binding in its challengePassword (RFC 7030 §3.5). */
         @WithDefault("false")

@@ -100,4 +100,61 @@ public final class TestCsrs {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * A {@code CertificationRequestInfo} built field by field, so that tests can make what Bouncy Castle's builder
+     * would not: another version, a subject value of any type, repeated or odd attributes.
+     */
+    public static org.bouncycastle.asn1.ASN1Sequence requestInfo(java.math.BigInteger version,
+            org.bouncycastle.asn1.ASN1Encodable subject, org.bouncycastle.asn1.ASN1Encodable publicKeyInfo,
+            org.bouncycastle.asn1.ASN1Encodable... attributes) {
+        return new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+                new org.bouncycastle.asn1.ASN1Integer(version), subject, publicKeyInfo,
+                new org.bouncycastle.asn1.DERTaggedObject(false, 0, new org.bouncycastle.asn1.DERSet(attributes)) });
+    }
+
+    /** As {@link #requestInfo}, version 0, for the key pair's public key. */
+    public static org.bouncycastle.asn1.ASN1Sequence requestInfo(org.bouncycastle.asn1.ASN1Encodable subject,
+            KeyPair keyPair, org.bouncycastle.asn1.ASN1Encodable... attributes) {
+        return requestInfo(java.math.BigInteger.ZERO, subject,
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(keyPair.getPublic().getEncoded()),
+                attributes);
+    }
+
+    /** DER PKCS#10 of a request info signed as it stands, with the named JCA algorithm (e.g. {@code MD5withRSA}). */
+    public static byte[] signedRequest(org.bouncycastle.asn1.ASN1Encodable info, java.security.PrivateKey key,
+            String algorithm) {
+        try {
+            var signer = new JcaContentSignerBuilder(algorithm).setProvider(BC).build(key);
+            try (var out = signer.getOutputStream()) {
+                out.write(info.toASN1Primitive().getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER));
+            }
+            return new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] { info,
+                    signer.getAlgorithmIdentifier(), new org.bouncycastle.asn1.DERBitString(signer.getSignature()) })
+                    .getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** DER PKCS#10 for {@code CN=<commonName>} asking for the given subjectAltName entries. */
+    public static byte[] csrWithSubjectAltName(String commonName, KeyPair keyPair,
+            org.bouncycastle.asn1.x509.GeneralName... names) {
+        try {
+            var extensions = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+            extensions.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
+                    new org.bouncycastle.asn1.x509.GeneralNames(names));
+            return csr(commonName, keyPair, extensions.generate());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A PKCS#9 extensionRequest attribute holding these extensions as given (repeats included). */
+    public static org.bouncycastle.asn1.pkcs.Attribute extensionRequest(
+            org.bouncycastle.asn1.x509.Extension... extensions) {
+        return new org.bouncycastle.asn1.pkcs.Attribute(
+                org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+                new org.bouncycastle.asn1.DERSet(new org.bouncycastle.asn1.DERSequence(extensions)));
+    }
 }
