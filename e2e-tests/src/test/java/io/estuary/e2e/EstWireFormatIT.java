@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 
 import io.estuary.pki.Base64Body;
 import io.estuary.pki.CertsOnly;
+import io.estuary.testkit.CertificateLint;
 import io.estuary.testkit.RawHttpExchange;
 import io.estuary.testkit.TestCsrs;
 
@@ -101,12 +102,15 @@ class EstWireFormatIT {
         assertEquals("HTTP/1.1 200 OK", enrolled.statusLine(), enrolled.bodyText());
         assertEquals("application/pkcs7-mime; smime-type=certs-only", enrolled.exactHeader("Content-Type").get());
         X509Certificate certificate = certificate(enrolled);
+        X509Certificate ca = certificate(cacerts);
+        CertificateLint.check(certificate, ca);
 
         // Re-enrollment with the certificate alone, over mutual TLS.
         RawHttpExchange renewed = exchange(context(certificate, key.getPrivate()),
                 post("simplereenroll", null), csr, null);
         assertEquals("HTTP/1.1 200 OK", renewed.statusLine(), renewed.bodyText());
         assertEquals(key.getPublic(), certificate(renewed).getPublicKey());
+        CertificateLint.check(certificate(renewed), ca);
 
         RawHttpExchange generated = exchange(jdk, post("serverkeygen", basic),
                 Base64Body.encode(TestCsrs.csr("wire-e2e-keygen", TestCsrs.ecP256())), null);

@@ -81,6 +81,34 @@ class EstWireFormatTest {
     }
 
     @Test
+    void malformedRequestLinesPathsAndTypesAreRefusedWithAReason() throws Exception {
+        String csr = Base64Body.encode(TestCsrs.csr("wire-device-shape", TestCsrs.ecP256()));
+        for (String version : new String[] { "HTTP/1.2", "HTTP/2.0", "HTTP/3.0" }) {
+            RawHttpExchange answer = raw("GET /.well-known/est/cacerts " + version + "\r\nHost: x\r\nConnection: close",
+                    null);
+            // Vert.x writes the status line in the request's own version; what matters is that nothing is served.
+            assertEquals(505, answer.status(), answer.rawHead());
+            assertTrue(answer.bodyText().contains("HTTP/1.1"), answer.bodyText());
+        }
+        assertStatus("HTTP/1.1 400 Bad Request", raw("GET /.well-known/est/cacerts HTTP/1.1\r\nConnection: close",
+                null));
+        for (String path : new String[] { "/.well-known/est//cacerts", "/.well-known/est/%2e/cacerts",
+                "/.well-known/est/./cacerts", "/.well-known/est/x/../cacerts", "/.well-known//est/cacerts" }) {
+            assertStatus("HTTP/1.1 400 Bad Request", get(path));
+        }
+        for (String type : new String[] { "*/*", "application/*", "", "application/octet-stream" }) {
+            assertStatus("HTTP/1.1 415 Unsupported Media Type",
+                    post("/.well-known/est/simpleenroll", BASIC, type, csr));
+        }
+        RawHttpExchange untyped = raw("POST /.well-known/est/simpleenroll HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + BASIC, csr.getBytes(StandardCharsets.US_ASCII));
+        assertStatus("HTTP/1.1 415 Unsupported Media Type", untyped);
+        // Parameters and case are no reason to refuse.
+        assertEquals(202, post("/.well-known/est/simpleenroll", BASIC, "Application/PKCS10; charset=us-ascii",
+                csr).assertReadableByStrictClients().status());
+    }
+
+    @Test
     void aPendingEnrollmentIs202WithRetryAfter() throws Exception {
         // No signer runs here: the request waits the test profile's 3 s and is told to come back.
         String csr = Base64Body.encode(TestCsrs.csr("wire-device-pending", TestCsrs.ecP256()));
@@ -105,6 +133,12 @@ class EstWireFormatTest {
         answer.assertReadableByStrictClients();
         assertEquals(statusLine, answer.statusLine(), answer.rawHead());
         assertTrue(answer.exactHeader("Content-Type").isPresent(), answer.rawHead());
+    }
+
+    private RawHttpExchange raw(String head, byte[] body) throws IOException {
+        try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+            return RawHttpExchange.send(socket, head, body);
+        }
     }
 
     private RawHttpExchange get(String path) throws IOException {

@@ -111,8 +111,8 @@ public class EstExceptionMappers {
     }
 
     /**
-     * What JAX-RS refuses before an operation runs (a method the path does not take, an unsupported media type): the
-     * same status and headers (Allow), with a reason instead of an empty body.
+     * What JAX-RS refuses before an operation runs (a method the path does not take): the same status and headers
+     * (Allow), with a reason instead of an empty body.
      */
     @ServerExceptionMapper
     public Response refusedByHttp(jakarta.ws.rs.WebApplicationException e) {
@@ -121,9 +121,6 @@ public class EstExceptionMappers {
         String allowed = refused.getHeaderString("Allow");
         if (refused.getStatus() == 405 && allowed != null) {
             reason = routing.request().method() + " is not allowed on this path; allowed: " + allowed;
-        } else if (refused.getStatus() == 415) {
-            reason = "Content-Type '" + routing.request().getHeader("Content-Type") + "' is not accepted here; send "
-                    + EstResource.PKCS10;
         }
         return Response.fromResponse(refused).type(MediaType.TEXT_PLAIN_TYPE).entity(reason + "\n").build();
     }
