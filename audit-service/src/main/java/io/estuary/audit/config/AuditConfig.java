@@ -13,6 +13,8 @@ public interface AuditConfig {
 
     Query query();
 
+    Export export();
+
     interface Consumer {
         /** Off for the replay and verify commands, which must not consume live. */
         @WithDefault("true")
@@ -72,6 +74,15 @@ public interface AuditConfig {
                         + retryBackoff());
             }
         }
+    }
+
+    interface Export {
+        /**
+         * Exports streamed at once; one more is refused (429) until one ends. Each holds a page of records, whatever
+         * the size of the export.
+         */
+        @WithDefault("1")
+        int maxConcurrent();
     }
 
     interface Query {

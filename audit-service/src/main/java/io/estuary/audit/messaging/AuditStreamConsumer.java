@@ -122,8 +122,14 @@ public class AuditStreamConsumer {
                 LOG.errorf("the audit consumer failed (%s); resuming from the committed offsets in %s",
                         e.toString(), config.consumer().retryBackoff());
                 pause();
+            } catch (OutOfMemoryError e) {
+                // The heap is the whole service's: a request that filled it must not end the consumer. What this
+                // cycle read is dropped with the reader and read again from the committed offsets.
+                LOG.errorf("the audit consumer ran out of memory (%s); resuming from the committed offsets in %s",
+                        e.toString(), config.consumer().retryBackoff());
+                pause();
             } catch (Error e) {
-                // Not survivable here (out of memory, a broken class path): the thread ends, logged once, and health
+                // Not survivable here (a broken class path): the thread ends, logged once, and health
                 // reports it (running, not alive) until a restart resumes from the committed offsets.
                 LOG.errorf(e, "the audit consumer stopped; the service is no longer live");
                 return;

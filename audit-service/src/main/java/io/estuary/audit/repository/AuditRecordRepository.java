@@ -19,9 +19,21 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
 
     /** Records in chain order after sequence number {@code after}, at most {@code limit}. */
     public Uni<List<AuditRecord>> page(AuditQuery query, long after, int limit) {
+        return page(query, after, Long.MAX_VALUE, limit);
+    }
+
+    /**
+     * Records in chain order after sequence number {@code after} and up to {@code through}, at most {@code limit}:
+     * keyset pagination on the primary key, so every page costs the same however far into the chain it is.
+     */
+    public Uni<List<AuditRecord>> page(AuditQuery query, long after, long through, int limit) {
         StringJoiner where = new StringJoiner(" and ");
         Parameters parameters = Parameters.with("after", after);
         where.add("sequence > :after");
+        if (through != Long.MAX_VALUE) {
+            where.add("sequence <= :through");
+            parameters.and("through", through);
+        }
         if (query.deviceId() != null) {
             where.add("deviceId = :device");
             parameters.and("device", query.deviceId());
@@ -51,6 +63,20 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
             parameters.and("to", query.to());
         }
         return find(where.toString(), Sort.by("sequence"), parameters).range(0, limit - 1).list();
+    }
+
+    /** The last record's sequence number, 0 for an empty chain. */
+    public Uni<Long> headSequence() {
+        return getSession().chain(session -> session
+                .createSelectionQuery("select coalesce(max(sequence), 0) from AuditRecord", Long.class)
+                .getSingleResult());
+    }
+
+    /** The stored hash of a record, or null when the store has no record with that sequence number. */
+    public Uni<String> hashAt(long sequence) {
+        return getSession().chain(session -> session
+                .createSelectionQuery("select hash from AuditRecord where sequence = :sequence", String.class)
+                .setParameter("sequence", sequence).getSingleResultOrNull());
     }
 
     /** Issued and rejected decisions for a device, in chain order. */

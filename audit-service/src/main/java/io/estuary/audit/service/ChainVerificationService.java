@@ -8,36 +8,68 @@ import jakarta.inject.Inject;
 import io.estuary.audit.repository.AuditRecord;
 import io.estuary.audit.repository.AuditRecordRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.smallrye.mutiny.Uni;
 
-/** Recomputes the whole chain from the database, a page at a time, and reports the first broken link. */
+/**
+ * Recomputes the chain from the database, from the genesis or a checkpoint up to the head as it was when the run
+ * started, and reports the first broken link. It reads a page of records at a time by sequence number (a session per
+ * page, nothing kept between pages), so its memory does not depend on the length of the chain, and records the
+ * consumer appends meanwhile are left to the next run (which can start from this run's head).
+ */
 @ApplicationScoped
 public class ChainVerificationService {
-    static final int PAGE_SIZE = 1000;
+    public static final int PAGE_SIZE = 1000;
     private static final AuditQuery EVERYTHING = new AuditQuery(null, null, null, null, null, null, null);
 
     @Inject
     AuditRecordRepository records;
 
-    public Uni<ChainVerification> verify() {
-        return verifyAfter(new ChainVerifier(), 0);
+    /** What a run tells as it goes: the head it verifies up to, then after each page how far it is. */
+    public interface Progress {
+        Progress NONE = new Progress() {
+        };
+
+        default void started(long throughSequence) {
+        }
+
+        default void verified(long checked, long headSequence, String headHash) {
+        }
     }
 
-    private Uni<ChainVerification> verifyAfter(ChainVerifier verifier, long after) {
-        return Panache.withSession(() -> records.page(EVERYTHING, after, PAGE_SIZE)).chain(page -> {
+    /** Blocks: call from a thread that may (a run's own thread, a command's main thread), never an event loop. */
+    public ChainVerification verify(Checkpoint from, Progress progress) {
+        long through = Blocking.await(() -> Panache.withSession(records::headSequence));
+        progress.started(through);
+        ChainVerifier verifier = new ChainVerifier(from);
+        if (from.sequence() > 0) {
+            String stored = Blocking.await(() -> Panache.withSession(() -> records.hashAt(from.sequence())));
+            if (stored == null) {
+                verifier.broken(from.sequence(), "the checkpoint's record is not in the store, whose head is "
+                        + through + ": records were removed, or the checkpoint is from another store", true);
+                return verifier.result();
+            }
+            if (!stored.equals(from.hash())) {
+                verifier.broken(from.sequence(), "its stored hash is not the checkpoint's hash", true);
+                return verifier.result();
+            }
+        }
+        long after = from.sequence();
+        while (after < through) {
+            long pageAfter = after;
+            List<AuditRecord> page = Blocking.await(() -> Panache.withSession(
+                    () -> records.page(EVERYTHING, pageAfter, through, PAGE_SIZE)));
+            if (page.isEmpty()) {
+                verifier.broken(after + 1, "expected sequence " + (after + 1) + " here, up to the head " + through
+                        + " the run started with: records were removed while it ran", true);
+                return verifier.result();
+            }
             for (AuditRecord record : page) {
                 if (!verifier.accept(record.toChainedEntry())) {
-                    return Uni.createFrom().item(verifier.result());
+                    return verifier.result();
                 }
             }
-            if (page.size() < PAGE_SIZE) {
-                return Uni.createFrom().item(verifier.result());
-            }
-            return verifyAfter(verifier, last(page).sequence);
-        });
-    }
-
-    private static AuditRecord last(List<AuditRecord> page) {
-        return page.get(page.size() - 1);
+            after = page.get(page.size() - 1).sequence;
+            progress.verified(verifier.checked(), verifier.headSequence(), verifier.headHash());
+        }
+        return verifier.result();
     }
 }

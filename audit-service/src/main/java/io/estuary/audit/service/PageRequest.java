@@ -7,9 +7,14 @@ package io.estuary.audit.service;
 public record PageRequest(long after, int limit) {
 
     public static PageRequest parse(String after, String limit, int defaultLimit, int maxLimit) {
-        long afterSequence = after == null || after.isBlank() ? 0 : number("after", after, 0, Long.MAX_VALUE);
+        long afterSequence = parseAfter(after);
         int size = limit == null || limit.isBlank() ? defaultLimit : (int) number("limit", limit, 1, maxLimit);
         return new PageRequest(afterSequence, size);
+    }
+
+    /** The {@code after} parameter alone: 0 (from the start) when absent. */
+    public static long parseAfter(String after) {
+        return after == null || after.isBlank() ? 0 : number("after", after, 0, Long.MAX_VALUE);
     }
 
     private static long number(String name, String value, long min, long max) {

@@ -3,6 +3,7 @@ package io.estuary.audit.service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -86,5 +87,32 @@ class HashChainTest {
         ChainVerifier verifier = new ChainVerifier();
         chain.forEach(verifier::accept);
         assertEquals(3L, verifier.result().brokenAtSequence());
+    }
+
+    @Test
+    void aRunFromACheckpointChecksOnlyTheRecordsAfterIt() {
+        List<ChainedEntry> chain = chain(5);
+        ChainVerifier verifier = new ChainVerifier(new Checkpoint(2, chain.get(1).hash()));
+        chain.subList(2, 5).forEach(verifier::accept);
+        ChainVerification result = verifier.result();
+        assertTrue(result.valid());
+        assertEquals(2, result.fromSequence());
+        assertEquals(3, result.checked());
+        assertEquals(chain.get(4).hash(), result.headHash());
+
+        ChainVerifier wrongHash = new ChainVerifier(new Checkpoint(2, chain.get(0).hash()));
+        chain.subList(2, 5).forEach(wrongHash::accept);
+        assertEquals(3L, wrongHash.result().brokenAtSequence());
+    }
+
+    @Test
+    void aCheckpointIsASequenceNumberAndAHashTogether() {
+        assertEquals(Checkpoint.GENESIS, Checkpoint.parse(null, " "));
+        assertEquals(new Checkpoint(7, "a".repeat(64)), Checkpoint.parse("7", "a".repeat(64)));
+        assertTrue(assertThrows(InvalidQueryException.class, () -> Checkpoint.parse("7", null)).getMessage()
+                .contains("go together"));
+        assertThrows(InvalidQueryException.class, () -> Checkpoint.parse("-1", "a".repeat(64)));
+        assertThrows(InvalidQueryException.class, () -> Checkpoint.parse("7", "A".repeat(64)));
+        assertThrows(InvalidQueryException.class, () -> Checkpoint.parse("0", "a".repeat(64)));
     }
 }
