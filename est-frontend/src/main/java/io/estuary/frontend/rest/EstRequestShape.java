@@ -17,7 +17,6 @@ import io.vertx.ext.web.RoutingContext;
  * What an EST request must look like before anything reads it, answered with one status and a reason each:
  * <ul>
  * <li>HTTP/1.0 or HTTP/1.1: any other version in the request line gets 505 (Vert.x would answer it as HTTP/1.1);</li>
- * <li>a Host header (RFC 9112 §3.2: 400 without one), answered quietly: a malformed request costs no ERROR line;</li>
  * <li>the path in normal form: {@code //}, dot segments and encoded dots or slashes get 400 instead of reaching an
  * operation under another spelling;</li>
  * <li>a CSR-carrying operation's body typed {@code application/pkcs10} (RFC 7030 §4.2.1): any other type, a wildcard or
@@ -45,8 +44,6 @@ public class EstRequestShape {
         if (request.version() == null) {
             status = 505;
             refusal = "only HTTP/1.1 (or HTTP/1.0) is spoken here";
-        } else if (request.getHeader("Host") == null && request.version() != io.vertx.core.http.HttpVersion.HTTP_1_0) {
-            refusal = "an HTTP/1.1 request needs a Host header";
         } else if (!isNormal(path)) {
             refusal = "the path is not in normal form (no '//', dot segments or encoded '.' and '/')";
         } else if (request.method() == HttpMethod.POST && CSR_OPERATIONS.contains(operationOf(path))
