@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The {@code audit verify} command, as built, on a chain of {@code audit.verify.records} records (200,000 by default)
  * written straight into the test database, in a heap of {@code audit.verify.heap} (64 MiB by default, a sixth of what
  * the stack gives the service): it must verify them all, so its memory does not grow with the chain. The measurement
- * for the README runs it with {@code -Daudit.verify.records=2000000 -Daudit.verify.heap=384m}.
+ * for docs/audit.md runs it with {@code -Daudit.verify.records=2000000 -Daudit.verify.heap=384m}.
  */
 class ChainVerificationScaleIT {
     private static final long RECORDS = Long.getLong("audit.verify.records", 200_000);

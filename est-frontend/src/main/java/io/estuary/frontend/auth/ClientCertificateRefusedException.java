@@ -3,7 +3,7 @@ package io.estuary.frontend.auth;
 /** A TLS client certificate that may not do what the request asks, with the reason the client is told. */
 public class ClientCertificateRefusedException extends RuntimeException {
 
-    /** Why, and so which status: see the README's "TLS client certificates" for the reasoning. */
+    /** Why, and so which status: see docs/authentication.md, "TLS client certificates", for the reasoning. */
     public enum Refusal {
         /** Expired or not yet valid (or a certificate of its chain is): 401, the client must authenticate again. */
         OUTSIDE_VALIDITY(401, true),

@@ -26,7 +26,7 @@ import io.vertx.ext.web.RoutingContext;
  * Failed authentications: counted per identity and per source address (so guessing is slowed whichever of the two an
  * attacker varies) and published for the audit trail, without the secret that was presented. A password check that
  * costs a guess reserves its slot under both keys first ({@link #reserveCheck}), so concurrent guesses cannot outrun
- * the count. The counts are this instance's own (see the README on several frontends).
+ * the count. The counts are this instance's own (see docs/authentication.md on several frontends).
  */
 @ApplicationScoped
 public class AuthFailures {
