@@ -35,7 +35,9 @@ public class EstRequestShape {
     void filter(RoutingContext context) {
         HttpServerRequest request = context.request();
         String path = request.path();
-        if (path == null || !path.startsWith("/.well-known/est")) {
+        // Which requests are EST ones is judged on the path as the router will route it; its form on the raw one.
+        String routed = context.normalizedPath();
+        if (path == null || routed == null || !routed.startsWith("/.well-known/est")) {
             context.next();
             return;
         }
