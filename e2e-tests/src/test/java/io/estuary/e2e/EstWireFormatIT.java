@@ -1,7 +1,6 @@
 package io.estuary.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -14,8 +13,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
-import java.util.List;
-import java.util.Map;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -23,13 +20,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.bouncycastle.asn1.DERPrintableString;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.jsse.BCSSLSocket;
-import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,13 +32,10 @@ import io.estuary.testkit.TestCsrs;
 
 /**
  * The packaged frontend over real TLS, read off the socket byte by byte as a strict embedded client (libest) reads it:
- * every operation and every error status. And proof-of-possession linking (RFC 7030 §3.5) on a label whose profile
- * requires it, with a client that computes tls-unique over its own TLS 1.2 connection.
+ * every operation and every error status.
  */
 class EstWireFormatIT {
-    private static final String LINKED = "linked";
     private static Path state;
-    private static Path work;
     private static int port;
     private static String basic;
     private static TrustManagerFactory trust;
@@ -56,12 +43,7 @@ class EstWireFormatIT {
     @BeforeAll
     static void startServicesWithALinkedLabel() throws Exception {
         state = LocalStack.state();
-        work = Files.createTempDirectory("estuary-wire");
-        // An operator's own configuration file: one more label, whose profile links CSRs to the TLS channel.
-        Path settings = work.resolve("linked.properties");
-        Files.writeString(settings, "estuary.issuance.labels." + LINKED + "=" + LINKED + "\n"
-                + "estuary.issuance.profiles." + LINKED + ".require-channel-binding=true\n");
-        LocalStack.script("services-up", Map.of("QUARKUS_CONFIG_LOCATIONS", settings.toUri().toString()));
+        LocalStack.script("services-up");
         port = Integer.parseInt(LocalStack.env("ESTUARY_EST_PORT"));
         basic = "Authorization: Basic " + Base64.getEncoder().encodeToString(("estuary-demo:"
                 + Files.readString(state.resolve("secrets/demo-password")).strip()).getBytes(StandardCharsets.UTF_8));
@@ -146,73 +128,6 @@ class EstWireFormatIT {
         assertTrue(limited.exactHeader("Retry-After").isPresent(), limited.rawHead());
     }
 
-    @Test
-    void aCsrLinkedToItsTls12ConnectionByTlsUniqueIsIssued() throws Exception {
-        SSLContext bc = bouncyCastle();
-        KeyPair key = TestCsrs.ecP256();
-        try (SSLSocket socket = open(bc, "TLSv1.2")) {
-            assertEquals("TLSv1.2", socket.getSession().getProtocol());
-            byte[] tlsUnique = ((BCSSLSocket) socket).getConnection().getChannelBinding("tls-unique");
-            assertNotNull(tlsUnique);
-            RawHttpExchange enrolled = RawHttpExchange.send(socket, post(LINKED + "/simpleenroll", basic)
-                    + "\r\nHost: localhost", Base64Body.encode(linkedCsr("wire-linked", key, tlsUnique))
-                    .getBytes(StandardCharsets.US_ASCII)).assertReadableByStrictClients();
-            assertEquals("HTTP/1.1 200 OK", enrolled.statusLine(), enrolled.bodyText());
-            assertEquals(key.getPublic(), certificate(enrolled).getPublicKey());
-        }
-    }
-
-    /** TLS 1.3's tls-exporter cannot be read on this server (see TlsChannelBindings): refused, naming what works. */
-    @Test
-    void aLinkedLabelOverTls13IsToldToUseTls12() throws Exception {
-        RawHttpExchange refused = exchange(bouncyCastle(), post(LINKED + "/simpleenroll", basic),
-                Base64Body.encode(TestCsrs.csr("wire-linked-13", TestCsrs.ecP256())), "TLSv1.3");
-        assertEquals(400, refused.status(), refused.bodyText());
-        assertTrue(refused.bodyText().contains("TLS 1.2"), refused.bodyText());
-    }
-
-    @Test
-    void aCsrWithoutTheBindingOrWithAnotherConnectionsIsRefused() throws Exception {
-        SSLContext bc = bouncyCastle();
-        KeyPair key = TestCsrs.ecP256();
-        RawHttpExchange unlinked = exchange(bc, post(LINKED + "/simpleenroll", basic),
-                Base64Body.encode(TestCsrs.csr("wire-unlinked", key)), "TLSv1.2");
-        assertEquals(400, unlinked.status(), unlinked.bodyText());
-        assertTrue(unlinked.bodyText().contains("challengePassword"), unlinked.bodyText());
-
-        byte[] otherConnection;
-        try (SSLSocket socket = open(bc, "TLSv1.2")) {
-            otherConnection = ((BCSSLSocket) socket).getConnection().getChannelBinding("tls-unique");
-        }
-        RawHttpExchange replayed = exchange(bc, post(LINKED + "/simpleenroll", basic),
-                Base64Body.encode(linkedCsr("wire-replayed", key, otherConnection)), "TLSv1.2");
-        assertEquals(400, replayed.status(), replayed.bodyText());
-        assertTrue(replayed.bodyText().contains("another connection"), replayed.bodyText());
-
-        // Off by default: the unlabelled path takes the same unlinked CSR.
-        RawHttpExchange unlabelled = exchange(bc, post("simpleenroll", basic),
-                Base64Body.encode(TestCsrs.csr("wire-unlinked", key)), null);
-        assertEquals(200, unlabelled.status(), unlabelled.bodyText());
-    }
-
-    @Test
-    void theLinkedLabelAsksForTheChallengePasswordInCsrattrs() throws Exception {
-        RawHttpExchange attributes = exchange(bouncyCastle(), "GET /.well-known/est/" + LINKED + "/csrattrs HTTP/1.1",
-                null, null);
-        assertEquals(200, attributes.status());
-        byte[] der = Base64Body.decode(attributes.bodyText());
-        var requested = org.bouncycastle.asn1.est.CsrAttrs.getInstance(der).getAttrOrOIDs();
-        assertTrue(List.of(requested).stream().anyMatch(a -> a.isOid()
-                && a.getOid().equals(PKCSObjectIdentifiers.pkcs_9_at_challengePassword)));
-    }
-
-    private static byte[] linkedCsr(String commonName, KeyPair key, byte[] binding) throws Exception {
-        return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + commonName), key.getPublic())
-                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword,
-                        new DERPrintableString(Base64.getEncoder().encodeToString(binding)))
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())).getEncoded();
-    }
-
     private static void assertStatus(String statusLine, RawHttpExchange answer) {
         assertEquals(statusLine, answer.statusLine(), answer.rawHead() + answer.bodyText());
         assertTrue(answer.exactHeader("Content-Type").isPresent(), answer.rawHead());
@@ -252,13 +167,6 @@ class EstWireFormatIT {
         }
         socket.startHandshake();
         return socket;
-    }
-
-    private static SSLContext bouncyCastle() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS",
-                new BouncyCastleJsseProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()));
-        context.init(null, trust.getTrustManagers(), null);
-        return context;
     }
 
     private static SSLContext context(X509Certificate certificate, PrivateKey key) throws Exception {

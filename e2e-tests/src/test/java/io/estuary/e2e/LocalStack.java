@@ -27,14 +27,8 @@ final class LocalStack {
 
     /** Runs {@code deploy/estuary <command>} as a user would, showing its output. */
     static void script(String command) throws Exception {
-        script(command, java.util.Map.of());
-    }
-
-    /** The same, with settings added to the environment (as an operator would export them). */
-    static void script(String command, java.util.Map<String, String> environment) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(root().resolve("deploy/estuary").toString(), command).inheritIO();
-        builder.environment().putAll(environment);
-        assertEquals(0, builder.start().waitFor(), "deploy/estuary " + command);
+        Process process = new ProcessBuilder(root().resolve("deploy/estuary").toString(), command).inheritIO().start();
+        assertEquals(0, process.waitFor(), "deploy/estuary " + command);
     }
 
     /** Runs {@code deploy/estuary <args>} and returns its standard output; its log lines go to ours. */

@@ -37,14 +37,11 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * @param allowWildcard      whether a dNSName in the subjectAltName may start with the wildcard label {@code *.}
  * @param signatureAlgorithms the CSR signature algorithms accepted, by JCA name (keys of
  *                           {@link #SIGNATURE_ALGORITHMS}), in the order {@code /csrattrs} lists them
- * @param requireChannelBinding whether a CSR must carry its TLS connection's channel binding in its challengePassword
- *                           (RFC 7030 §3.5, see {@link ProofOfPossessionLinking})
  */
 public record CertificateProfile(String name, String caAlias, Duration validity, int minRsaBits, Set<String> curves,
         List<KeyPurposeId> extendedKeyUsages, boolean allowCa, Optional<X500Name> subject, Optional<String> commonName,
         boolean copySubjectAltName, boolean csrAttributes, Optional<String> crlUrl, Optional<String> caIssuersUrl,
-        Optional<String> ocspUrl, boolean allowKeyReuse, boolean allowWildcard, List<String> signatureAlgorithms,
-        boolean requireChannelBinding) {
+        Optional<String> ocspUrl, boolean allowKeyReuse, boolean allowWildcard, List<String> signatureAlgorithms) {
 
     /**
      * The CSR signature algorithms a profile may accept, by JCA name: ECDSA and RSA PKCS#1 v1.5 with SHA-2. MD5 and
@@ -75,7 +72,7 @@ public record CertificateProfile(String name, String caAlias, Duration validity,
             Optional<String> caIssuersUrl, Optional<String> ocspUrl, boolean allowKeyReuse) {
         this(name, caAlias, validity, minRsaBits, curves, extendedKeyUsages, allowCa, subject, commonName,
                 copySubjectAltName, csrAttributes, crlUrl, caIssuersUrl, ocspUrl, allowKeyReuse, false,
-                DEFAULT_SIGNATURE_ALGORITHMS, false);
+                DEFAULT_SIGNATURE_ALGORITHMS);
     }
 
     /** A profile without CRL/AIA URLs that allows key reuse. */
@@ -84,7 +81,7 @@ public record CertificateProfile(String name, String caAlias, Duration validity,
             Optional<String> commonName, boolean copySubjectAltName, boolean csrAttributes) {
         this(name, caAlias, validity, minRsaBits, curves, extendedKeyUsages, allowCa, subject, commonName,
                 copySubjectAltName, csrAttributes, Optional.empty(), Optional.empty(), Optional.empty(), true, false,
-                DEFAULT_SIGNATURE_ALGORITHMS, false);
+                DEFAULT_SIGNATURE_ALGORITHMS);
     }
 
     public static final Set<String> KNOWN_CURVES = Set.of("P-256", "P-384", "P-521");

@@ -149,28 +149,6 @@ public final class CertificationRequest {
         return extensions;
     }
 
-    /**
-     * The PKCS#9 challengePassword, if the request carries one. RFC 2985 allows one value, a DirectoryString; anything
-     * else is refused rather than guessed at.
-     */
-    public java.util.Optional<String> challengePassword() {
-        var attributes = request.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
-        if (attributes.length == 0) {
-            return java.util.Optional.empty();
-        }
-        if (attributes.length > 1 || attributes[0].getAttrValues().size() != 1) {
-            throw new InvalidCsrException("the CSR carries more than one challengePassword");
-        }
-        if (!(attributes[0].getAttrValues().getObjectAt(0) instanceof org.bouncycastle.asn1.ASN1String text)) {
-            throw new InvalidCsrException("the CSR's challengePassword is not a string");
-        }
-        try {
-            return java.util.Optional.of(text.getString());
-        } catch (RuntimeException e) {
-            throw new InvalidCsrException("the CSR's challengePassword is not a valid string");
-        }
-    }
-
     public Extension requestedExtension(org.bouncycastle.asn1.ASN1ObjectIdentifier oid) {
         Extensions extensions = requestedExtensions();
         return extensions == null ? null : extensions.getExtension(oid);

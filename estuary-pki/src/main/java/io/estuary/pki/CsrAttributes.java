@@ -48,10 +48,6 @@ public final class CsrAttributes {
             wanted.add(new AttrOrOID(new Attribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
                     new DERSet(new ASN1ObjectIdentifier[] { Extension.basicConstraints, Extension.keyUsage }))));
         }
-        if (profile.requireChannelBinding()) {
-            // RFC 7030 §4.5.2: a server that links proof of possession to the channel names challengePassword.
-            wanted.add(new AttrOrOID(PKCSObjectIdentifiers.pkcs_9_at_challengePassword));
-        }
         try {
             return Optional.of(new CsrAttrs(wanted.toArray(AttrOrOID[]::new)).getEncoded());
         } catch (IOException e) {

@@ -54,7 +54,7 @@ class CsrRefusalTest {
     private static final CertificateProfile WILDCARDS = new CertificateProfile("tls-wildcard", "estuary-ca",
             Duration.ofDays(30), 2048, Set.of("P-256"), List.of(KeyPurposeId.id_kp_serverAuth), false,
             Optional.empty(), Optional.empty(), true, true, Optional.empty(), Optional.empty(), Optional.empty(), true,
-            true, CertificateProfile.DEFAULT_SIGNATURE_ALGORITHMS, false);
+            true, CertificateProfile.DEFAULT_SIGNATURE_ALGORITHMS);
     private static final KeyPair EC = TestCsrs.ecP256();
     private static final X500Name CN = new X500Name("CN=device");
 
@@ -256,14 +256,14 @@ class CsrRefusalTest {
         CertificateProfile onlySha384 = new CertificateProfile("strict", "estuary-ca", Duration.ofDays(30), 0,
                 Set.of("P-256"), List.of(KeyPurposeId.id_kp_clientAuth), false, Optional.empty(), Optional.empty(),
                 true, true, Optional.empty(), Optional.empty(), Optional.empty(), true, false,
-                List.of("SHA384withECDSA"), false);
+                List.of("SHA384withECDSA"));
         assertEquals("the CSR is signed with SHA256WITHECDSA, which profile 'strict' does not accept (accepted:"
                 + " SHA384withECDSA)", refusal(TestCsrs.csr("d", EC), onlySha384));
         accepted(TestCsrs.signedRequest(TestCsrs.requestInfo(CN, EC), EC.getPrivate(), "SHA384withECDSA"),
                 onlySha384);
         assertThrows(IllegalArgumentException.class, () -> new CertificateProfile("md5", "ca", Duration.ofDays(1),
                 2048, Set.of(), List.of(), false, Optional.empty(), Optional.empty(), true, true, Optional.empty(),
-                Optional.empty(), Optional.empty(), true, false, List.of("MD5withRSA"), false));
+                Optional.empty(), Optional.empty(), true, false, List.of("MD5withRSA")));
 
         // csrattrs names exactly the accepted algorithms, for the key types accepted.
         var oids = List.of(CsrAttrs.getInstance(CsrAttributes.forProfile(onlySha384).orElseThrow()).getAttrOrOIDs())

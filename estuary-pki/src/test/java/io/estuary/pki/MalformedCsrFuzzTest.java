@@ -71,7 +71,7 @@ class MalformedCsrFuzzTest {
             new CertificateProfile("tls-server", "estuary-ca", Duration.ofDays(90), 2048, Set.of("P-256"),
                     List.of(KeyPurposeId.id_kp_serverAuth), false, Optional.empty(), Optional.of("fixed.example"),
                     true, false, Optional.empty(), Optional.empty(), Optional.empty(), true, true,
-                    CertificateProfile.DEFAULT_SIGNATURE_ALGORITHMS, false),
+                    CertificateProfile.DEFAULT_SIGNATURE_ALGORITHMS),
             new CertificateProfile("no-san", "estuary-ca", Duration.ofDays(1), 2048, Set.of("P-256", "P-384"),
                     List.of(KeyPurposeId.id_kp_clientAuth), false, Optional.empty(), Optional.empty(), false, true));
 

@@ -34,8 +34,7 @@ public class EstLabelsProducer {
                                 .toList(),
                         p.allowCa(), p.subject().map(X500Name::new), p.commonName(), p.copySubjectAltName(),
                         p.csrAttributes(), p.crlUrl(), p.caIssuersUrl(), p.ocspUrl(), p.allowKeyReuse(),
-                        p.allowWildcard(), p.signatureAlgorithms(),
-                        p.requireChannelBinding()));
+                        p.allowWildcard(), p.signatureAlgorithms()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("estuary.issuance.profiles." + name + ": " + e.getMessage(), e);
             }

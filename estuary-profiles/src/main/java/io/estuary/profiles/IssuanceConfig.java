@@ -76,9 +76,5 @@ public interface IssuanceConfig {
         /** Accepted CSR signature algorithms (JCA names), as listed in {@code /csrattrs}. */
         @WithDefault(CertificateProfile.DEFAULT_SIGNATURE_ALGORITHM_NAMES)
         List<String> signatureAlgorithms();
-
-        /** Whether the CSR must carry the TLS channel binding in its challengePassword (RFC 7030 §3.5). */
-        @WithDefault("false")
-        boolean requireChannelBinding();
     }
 }

@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.Response;
 
 import io.estuary.frontend.service.EnrollmentAuthorization;
 import io.estuary.frontend.service.EnrollmentService;
-import io.estuary.frontend.tls.TlsChannelBindings;
 import io.quarkus.security.Authenticated;
 import io.estuary.pki.Base64Body;
 import io.estuary.pki.CertsOnly;
@@ -65,8 +64,7 @@ public class EstResource {
             String body) {
         enrollment.profileFor(label);
         String enrollAs = authorization.requireLabel(identity, ClientCertificates.chain(request), label);
-        return enrollment.simpleEnroll(identity.getPrincipal().getName(), enrollAs, body,
-                TlsChannelBindings.of(request))
+        return enrollment.simpleEnroll(identity.getPrincipal().getName(), enrollAs, body)
                 .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
     }
 
@@ -82,8 +80,7 @@ public class EstResource {
     @Consumes(PKCS10)
     public Uni<Response> simpleReenroll(@PathParam("label") String label, @Context HttpServerRequest request,
             String body) {
-        return enrollment.simpleReenroll(ClientCertificates.chain(request), label, body,
-                TlsChannelBindings.of(request))
+        return enrollment.simpleReenroll(ClientCertificates.chain(request), label, body)
                 .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
     }
 
@@ -103,8 +100,7 @@ public class EstResource {
             String body) {
         enrollment.profileFor(label);
         String enrollAs = authorization.requireLabel(identity, ClientCertificates.chain(request), label);
-        return enrollment.serverKeyGen(identity.getPrincipal().getName(), enrollAs, body,
-                TlsChannelBindings.of(request)).map(generated -> {
+        return enrollment.serverKeyGen(identity.getPrincipal().getName(), enrollAs, body).map(generated -> {
             try {
                 return ServerKeyGenResponse.of(generated.pkcs8(), generated.certsOnly());
             } finally {

@@ -23,14 +23,12 @@ import io.estuary.pki.Base64Body;
 import io.estuary.pki.CertificateProfile;
 import io.estuary.pki.CertificationRequest;
 import io.estuary.pki.CertsOnly;
-import io.estuary.pki.ChannelBinding;
 import io.estuary.pki.CsrAttributes;
 import io.estuary.pki.CsrPolicy;
 import io.estuary.pki.EnrollmentRequestId;
 import io.estuary.pki.EstLabels;
 import io.estuary.pki.EstOperation;
 import io.estuary.pki.KeyTransport;
-import io.estuary.pki.ProofOfPossessionLinking;
 import io.estuary.pki.ReenrollmentPolicy;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -80,11 +78,10 @@ public class EnrollmentService {
      * {@code /simpleenroll}: checks the CSR and the label's policy here (so bad requests never reach Kafka),
      * publishes it and waits for the signer's answer. Returns the issued certificate as certs-only DER.
      */
-    public Uni<byte[]> simpleEnroll(String requester, String label, String body, Optional<ChannelBinding> channel) {
+    public Uni<byte[]> simpleEnroll(String requester, String label, String body) {
         CertificateProfile profile = profileFor(label);
         CertificationRequest csr = CertificationRequest.fromBody(body);
         CsrPolicy.check(csr, profile);
-        ProofOfPossessionLinking.check(csr, profile, channel);
         return enroll(requester, label, EstOperation.SIMPLE_ENROLL, csr);
     }
 
@@ -94,15 +91,12 @@ public class EnrollmentService {
      * subject and subjectAltName.
      *
      * @param clientChain the TLS client certificate chain of the request, or null
-     * @param channel     the channel binding of the request's TLS connection, where known
      */
-    public Uni<byte[]> simpleReenroll(X509Certificate[] clientChain, String label, String body,
-            Optional<ChannelBinding> channel) {
+    public Uni<byte[]> simpleReenroll(X509Certificate[] clientChain, String label, String body) {
         CertificateProfile profile = profileFor(label);
         X509Certificate current = authorization.requireRenewable(clientChain);
         CertificationRequest csr = CertificationRequest.fromBody(body);
         CsrPolicy.check(csr, profile);
-        ProofOfPossessionLinking.check(csr, profile, channel);
         ReenrollmentPolicy.check(csr, current, profile);
         return enroll(current.getSubjectX500Principal().getName(), label, EstOperation.SIMPLE_REENROLL, csr);
     }
@@ -116,12 +110,10 @@ public class EnrollmentService {
      * key held only by this request; it is opened here, returned once, and never logged or stored. There is no 202 on
      * this path: a retry could not open a key sealed for another request, so the client is told to ask again.
      */
-    public Uni<ServerGeneratedKey> serverKeyGen(String requester, String label, String body,
-            Optional<ChannelBinding> channel) {
+    public Uni<ServerGeneratedKey> serverKeyGen(String requester, String label, String body) {
         CertificateProfile profile = profileFor(label);
         CertificationRequest csr = CertificationRequest.fromBody(body);
         CsrPolicy.check(csr, profile);
-        ProofOfPossessionLinking.check(csr, profile, channel);
         KeyPair transport = KeyTransport.oneTimeKeyPair();
         String requestId = UUID.randomUUID().toString();
         PendingEnrollments.Waiting waiting = pending.join(requestId);
