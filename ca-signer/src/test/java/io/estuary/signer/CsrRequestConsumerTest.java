@@ -1,6 +1,7 @@
 package io.estuary.signer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,10 +13,15 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import jakarta.enterprise.inject.Vetoed;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +31,12 @@ import org.junit.jupiter.api.Test;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.Topics;
+import io.estuary.pki.EstLabels;
+import io.estuary.pki.TokenUnavailableException;
+import io.estuary.signer.config.SignerConfig;
+import io.estuary.signer.messaging.CaChainPublisher;
 import io.estuary.signer.messaging.IssuedRequests;
+import io.estuary.signer.service.SigningService;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestCsrs;
@@ -43,6 +54,12 @@ class CsrRequestConsumerTest {
 
     @Inject
     IssuedRequests issuedRequests;
+    @Inject
+    SignerConfig signerConfig;
+    @Inject
+    EstLabels labels;
+    @Inject
+    CaChainPublisher chainPublisher;
 
     @BeforeAll
     static void connect() {
@@ -92,15 +109,90 @@ class CsrRequestConsumerTest {
     }
 
     /**
-     * A fault inside the signer (here: thrown while signing one request id) is answered as FAILED at once, the channel keeps
-     * signing, and a retry of the failed request is signed anew: a failure is not its decision.
+     * A signer whose signing of chosen request ids fails: with a plain fault (as a certificate that cannot be assembled
+     * would), or as an unavailable token a number of times first. Vetoed: not a second SigningService bean.
+     */
+    @Vetoed
+    static final class FailingSigning extends SigningService {
+        final Set<String> faulty = ConcurrentHashMap.newKeySet();
+        final Map<String, AtomicInteger> tokenFailuresLeft = new ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+
+        FailingSigning(SignerConfig config, EstLabels labels, CaChainPublisher chainPublisher) {
+            super(config, labels, chainPublisher);
+        }
+
+        @Override
+        public IssuanceResult sign(CsrSubmitted request) {
+            attempts.computeIfAbsent(request.requestId(), id -> new AtomicInteger()).incrementAndGet();
+            if (faulty.contains(request.requestId())) {
+                throw new IllegalStateException("cannot assemble certificate (simulated by the test)");
+            }
+            AtomicInteger tokenFailures = tokenFailuresLeft.get(request.requestId());
+            if (tokenFailures != null && tokenFailures.getAndDecrement() > 0) {
+                throw new TokenUnavailableException("the token was removed (simulated by the test)");
+            }
+            return super.sign(request);
+        }
+
+        int attemptsAt(String requestId) {
+            AtomicInteger count = attempts.get(requestId);
+            return count == null ? 0 : count.get();
+        }
+    }
+
+    private FailingSigning failingSigning() {
+        FailingSigning signing = new FailingSigning(signerConfig, labels, chainPublisher);
+        QuarkusMock.installMockForType(signing, SigningService.class);
+        return signing;
+    }
+
+    /**
+     * A plain fault in signing (not the token's) follows from the request: answered FAILED at once, without waiting,
+     * and remembered, so a retry gets the same answer without a second attempt; the channel keeps signing.
      */
     @Test
-    void aFaultInTheSignerIsAnsweredAsFailedAndARetryIsSignedAnew() {
+    void aFaultInSigningIsAnsweredAsFailedAtOnceAndARetryGetsTheSameAnswer() {
+        FailingSigning signing = failingSigning();
+        String requestId = UUID.randomUUID().toString();
+        signing.faulty.add(requestId);
+        byte[] csr = TestCsrs.csr("signer-device-plain-fault", TestCsrs.ecP256());
+        IssuanceResult failed = roundTrip(requestId, "", csr);
+        assertEquals(IssuanceResult.Outcome.FAILED, failed.outcome());
+        assertTrue(failed.deterministic(), "a fault in signing fails the same request again");
+        assertTrue(failed.reason().contains("internal error"), failed.reason());
+        assertNull(failed.certificate());
+        assertEquals(1, signing.attemptsAt(requestId), "not retried as if the token were away");
+        assertEquals(IssuanceResult.Outcome.ISSUED, roundTrip(TestCsrs.csr("signer-device-after-plain-fault",
+                TestCsrs.ecP256())).outcome(), "the channel still signs");
+
+        IssuanceResult retried = roundTrip(requestId, "", csr);
+        assertEquals(failed, retried, "a retry gets the same answer");
+        assertEquals(1, signing.attemptsAt(requestId), "without a second signing attempt");
+    }
+
+    /** While the token is unavailable a request waits for it (it is not failed), and is then signed. */
+    @Test
+    void aRequestWaitsWhileTheTokenIsUnavailableAndIsThenSigned() {
+        FailingSigning signing = failingSigning();
+        String requestId = UUID.randomUUID().toString();
+        signing.tokenFailuresLeft.put(requestId, new AtomicInteger(2));
+        IssuanceResult result = roundTrip(requestId, "", TestCsrs.csr("signer-device-token-away",
+                TestCsrs.ecP256()));
+        assertEquals(IssuanceResult.Outcome.ISSUED, result.outcome(), result.reason());
+        assertEquals(3, signing.attemptsAt(requestId), "two attempts while the token was away, then the signature");
+    }
+
+    /**
+     * A failure outside signing (here: raised in the decision's bookkeeping for one request id) is answered as FAILED
+     * at once, the channel keeps signing, and a retry of the failed request is signed anew: such a failure is not
+     * remembered.
+     */
+    @Test
+    void aFailureOutsideSigningIsAnsweredAsFailedAndARetryIsSignedAnew() {
         String requestId = UUID.randomUUID().toString();
         AtomicBoolean failing = new AtomicBoolean(true);
         IssuedRequests real = ClientProxy.unwrap(issuedRequests);
-        // The fault is raised where signing runs: inside the decision, as a fault of the CA code would be.
         QuarkusMock.installMockForType(new IssuedRequests() {
             @Override
             public boolean caughtUp() {
@@ -120,6 +212,7 @@ class CsrRequestConsumerTest {
         byte[] csr = TestCsrs.csr("signer-device-fault", TestCsrs.ecP256());
         IssuanceResult failed = roundTrip(requestId, "", csr);
         assertEquals(IssuanceResult.Outcome.FAILED, failed.outcome());
+        assertFalse(failed.deterministic());
         assertTrue(failed.reason().contains("internal error"), failed.reason());
         assertNull(failed.certificate());
         assertEquals(IssuanceResult.Outcome.ISSUED, roundTrip(TestCsrs.csr("signer-device-after-fault",

@@ -179,6 +179,25 @@ class EstResourceTest {
         assertEquals("simpleenroll", second.get(1, TimeUnit.SECONDS).operation(), "the retry reached the signer");
     }
 
+    /**
+     * A failure the same request meets again (deterministic) is remembered like a decision: the retry gets the same
+     * 500 from this frontend's recent results. No signer answers it a second time here, so a retry sent to the signer
+     * would get 202.
+     */
+    @Test
+    void aDeterministicSignerFailureIsGivenAgainToTheRetry() throws Exception {
+        String body = csrBody("fe-device-lasting-fault");
+        String reason = "the signer failed on this request (internal error); nothing was signed, and sending the same "
+                + "request again fails the same way";
+        CompletableFuture<CsrSubmitted> first = playSigner("fe-device-lasting-fault",
+                request -> IssuanceResult.failedDeterministically(request, reason, Instant.now()));
+        authed().contentType("application/pkcs10").body(body).when().post(ENROLL).then().statusCode(500)
+                .body(equalTo(reason + "\n"));
+        first.get(1, TimeUnit.SECONDS);
+        authed().contentType("application/pkcs10").body(body).when().post(ENROLL).then().statusCode(500)
+                .body(equalTo(reason + "\n"));
+    }
+
     @Test
     void aSlowSignerGets202AndEveryRetryOfTheSameRequestOneCertificate() throws Exception {
         String body = csrBody("fe-device-slow");

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * The signer's answer to a {@link CsrSubmitted}: a certificate was issued, the request was rejected, or the signer
- * failed on it (an internal error: nothing was signed, and the request is not decided, so a retry is signed anew).
+ * failed on it (an internal error: nothing was signed). A deterministic failure, one the same request meets again, is
+ * remembered like a decision and given again to a retry; any other failure is not, and a retry is signed anew.
  * Certificate fields are null unless issued; {@code reason} is null for an issuance.
  *
  * @param requestId    the id of the request this answers
@@ -22,10 +23,20 @@ import java.time.Instant;
  * @param decidedAt    when the signer decided
  * @param encryptedPrivateKey for {@code serverkeygen} only: the generated private key (PKCS#8) in a CMS
  *                     EnvelopedData only the requesting frontend's one-time key opens; never the key in clear
+ * @param deterministic for {@code FAILED} only: the failure follows from the request itself (its CSR under its
+ *                     profile), so sending it again fails the same way; false (and absent from older results) for a
+ *                     failure a retry may not meet
  */
 public record IssuanceResult(String requestId, String requester, String label, Outcome outcome, String reason,
         String deviceId, String subject, String serialNumber, String issuer, Instant notBefore, Instant notAfter,
-        String certificate, Instant decidedAt, String encryptedPrivateKey) {
+        String certificate, Instant decidedAt, String encryptedPrivateKey, boolean deterministic) {
+
+    public IssuanceResult(String requestId, String requester, String label, Outcome outcome, String reason,
+            String deviceId, String subject, String serialNumber, String issuer, Instant notBefore, Instant notAfter,
+            String certificate, Instant decidedAt, String encryptedPrivateKey) {
+        this(requestId, requester, label, outcome, reason, deviceId, subject, serialNumber, issuer, notBefore,
+                notAfter, certificate, decidedAt, encryptedPrivateKey, false);
+    }
 
     public IssuanceResult(String requestId, String requester, String label, Outcome outcome, String reason,
             String deviceId, String subject, String serialNumber, String issuer, Instant notBefore, Instant notAfter,
@@ -37,7 +48,7 @@ public record IssuanceResult(String requestId, String requester, String label, O
     public enum Outcome {
         ISSUED,
         REJECTED,
-        /** The signer hit an internal error; not a decision: a retry of the request is signed anew. */
+        /** The signer hit an internal error; nothing was signed. See {@link #answersRetries()} for what a retry gets. */
         FAILED
     }
 
@@ -46,14 +57,29 @@ public record IssuanceResult(String requestId, String requester, String label, O
                 null, null, null, null, null, null, null, decidedAt);
     }
 
+    /** A failure a retry may not meet: a retry of the request is signed anew. */
     public static IssuanceResult failed(CsrSubmitted request, String reason, Instant decidedAt) {
         return new IssuanceResult(request.requestId(), request.requester(), request.label(), Outcome.FAILED, reason,
-                null, null, null, null, null, null, null, decidedAt);
+                null, null, null, null, null, null, null, decidedAt, null, false);
     }
 
-    /** Issued or rejected: the answer every retry of the request gets. */
+    /** A failure the same request meets again: a retry gets this answer again, without a second attempt. */
+    public static IssuanceResult failedDeterministically(CsrSubmitted request, String reason, Instant decidedAt) {
+        return new IssuanceResult(request.requestId(), request.requester(), request.label(), Outcome.FAILED, reason,
+                null, null, null, null, null, null, null, decidedAt, null, true);
+    }
+
+    /** Issued or rejected. */
     public boolean decided() {
         return outcome != Outcome.FAILED;
+    }
+
+    /**
+     * Whether a retry of the request (within the retry window) gets this answer again instead of a new attempt: a
+     * decision, or a deterministic failure.
+     */
+    public boolean answersRetries() {
+        return decided() || deterministic;
     }
 
     public boolean issued() {

@@ -34,7 +34,7 @@ public final class CaCommand {
     public static void main(String[] args) {
         try {
             System.exit(run(args, null));
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException | IllegalStateException | TokenUnavailableException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(2);
         }

@@ -1,8 +1,13 @@
 package io.estuary.pki;
 
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
+import java.security.InvalidKeyException;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.ProviderException;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -14,6 +19,7 @@ import java.util.Date;
 import java.util.List;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -27,11 +33,14 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.RuntimeOperatorException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A CA that signs with a key it never sees: the private key is a handle into a provider (an HSM through SunPKCS11 in
- * production, a software key in unit tests).
+ * production, a software key in unit tests). Issuing throws {@link InvalidCsrException} for a request the profile
+ * refuses, {@link TokenUnavailableException} when the key's provider fails to sign, and a plain
+ * {@link IllegalStateException} for a certificate that cannot be assembled.
  */
 public final class CertificateAuthority {
     // Skew allowance so a device whose clock is slightly behind accepts a fresh certificate.
@@ -184,13 +193,69 @@ public final class CertificateAuthority {
         }
     }
 
+    /**
+     * The CA key's signer. A failure of the key's provider while it signs is the token's (removed, logged out, a
+     * session or key handle lost: SunPKCS11 reports these as ProviderException, or as an InvalidKeyException for a
+     * handle of a token that is gone), so it is a {@link TokenUnavailableException}; an algorithm the provider lacks is
+     * a plain fault of the configuration.
+     */
     private ContentSigner signer() {
+        ContentSigner signer;
         try {
-            return new JcaContentSignerBuilder(signatureAlgorithm(signingKey, certificate.getPublicKey()))
+            signer = new JcaContentSignerBuilder(signatureAlgorithm(signingKey, certificate.getPublicKey()))
                     .setProvider(signingProvider).build(signingKey);
         } catch (OperatorCreationException e) {
+            if (e.getCause() instanceof InvalidKeyException) {
+                throw tokenFailed(e.getCause());
+            }
             throw new IllegalStateException("cannot sign with the CA key", e);
+        } catch (ProviderException e) {
+            throw tokenFailed(e);
         }
+        return new ContentSigner() {
+            @Override
+            public AlgorithmIdentifier getAlgorithmIdentifier() {
+                return signer.getAlgorithmIdentifier();
+            }
+
+            @Override
+            public OutputStream getOutputStream() {
+                return new FilterOutputStream(signer.getOutputStream()) {
+                    @Override
+                    public void write(byte[] bytes, int offset, int length) {
+                        try {
+                            out.write(bytes, offset, length);
+                        } catch (IOException | ProviderException e) {
+                            throw tokenFailed(e);
+                        }
+                    }
+
+                    @Override
+                    public void write(int b) {
+                        try {
+                            out.write(b);
+                        } catch (IOException | ProviderException e) {
+                            throw tokenFailed(e);
+                        }
+                    }
+                };
+            }
+
+            @Override
+            public byte[] getSignature() {
+                try {
+                    return signer.getSignature();
+                } catch (RuntimeOperatorException | ProviderException e) {
+                    throw tokenFailed(e);
+                }
+            }
+        };
+    }
+
+    private TokenUnavailableException tokenFailed(Throwable cause) {
+        Throwable reason = cause.getCause() != null ? cause.getCause() : cause;
+        return new TokenUnavailableException("the token failed to sign with the key of CA "
+                + issuerRfc2253 + ": " + reason, cause);
     }
 
     /** The signature algorithm for a CA key: SHA-384 for P-384 and larger curves, SHA-256 otherwise. */

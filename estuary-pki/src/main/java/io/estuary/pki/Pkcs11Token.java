@@ -18,6 +18,9 @@ import java.util.Optional;
  * A PKCS#11 token reached through the JDK's SunPKCS11 provider. The configured provider is named
  * {@code SunPKCS11-<name>} and must be passed explicitly to signers. Keys generated through it are token objects,
  * sensitive and never extractable.
+ * <p>
+ * A token that cannot be reached, logged in to or read throws {@link TokenUnavailableException}; a configuration that
+ * cannot work (no PIN given, no key under an alias) a plain {@link IllegalStateException}.
  */
 public final class Pkcs11Token {
 
@@ -40,7 +43,7 @@ public final class Pkcs11Token {
     /** Configures the provider and logs in. The PIN is used once and never kept as a String. */
     public static Pkcs11Token open(Settings settings, char[] pin) {
         if (!Files.isReadable(Path.of(settings.library()))) {
-            throw new IllegalStateException("PKCS#11 library not found: " + settings.library());
+            throw new TokenUnavailableException("PKCS#11 library not found: " + settings.library());
         }
         String config = String.join("\n",
                 "--name = " + settings.name(),
@@ -69,7 +72,7 @@ public final class Pkcs11Token {
             keyStore.load(null, pin);
             return new Pkcs11Token(provider, keyStore);
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot log in to the PKCS#11 token (" + settings.library()
+            throw new TokenUnavailableException("cannot log in to the PKCS#11 token (" + settings.library()
                     + ", slot index " + settings.slotListIndex() + "): " + e.getMessage(), e);
         }
     }
@@ -82,7 +85,7 @@ public final class Pkcs11Token {
         try {
             return keyStore.containsAlias(alias);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            throw new TokenUnavailableException("cannot list the token's keys: " + e.getMessage(), e);
         }
     }
 
@@ -98,7 +101,7 @@ public final class Pkcs11Token {
             return new CertificateAuthority(
                     Arrays.stream(chain).map(X509Certificate.class::cast).toList(), privateKey, provider);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read CA '" + alias + "' from the token: " + e.getMessage(), e);
+            throw new TokenUnavailableException("cannot read CA '" + alias + "' from the token: " + e.getMessage(), e);
         }
     }
 
@@ -110,7 +113,7 @@ public final class Pkcs11Token {
         try {
             keyStore.setKeyEntry(alias, key, null, chain);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot store the certificate in the token: " + e.getMessage(), e);
+            throw new TokenUnavailableException("cannot store the certificate in the token: " + e.getMessage(), e);
         }
     }
 
@@ -122,7 +125,7 @@ public final class Pkcs11Token {
             }
             throw new IllegalStateException("no private key with alias '" + alias + "' in the token");
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            throw new TokenUnavailableException("cannot read key '" + alias + "' from the token: " + e.getMessage(), e);
         }
     }
 

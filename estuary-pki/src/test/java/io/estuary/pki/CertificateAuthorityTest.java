@@ -193,4 +193,76 @@ class CertificateAuthorityTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> CertsOnly.encodeDer(List.of(truncated)));
     }
+
+    /** A provider whose signing fails as SunPKCS11's does when the token is removed mid-signature. */
+    public static final class RemovedTokenSignature extends java.security.SignatureSpi {
+        @Override
+        protected void engineInitVerify(java.security.PublicKey key) {
+        }
+
+        @Override
+        protected void engineInitSign(java.security.PrivateKey key) {
+        }
+
+        @Override
+        protected void engineUpdate(byte b) {
+        }
+
+        @Override
+        protected void engineUpdate(byte[] bytes, int offset, int length) {
+        }
+
+        @Override
+        protected byte[] engineSign() {
+            throw new java.security.ProviderException(new Exception("CKR_DEVICE_REMOVED"));
+        }
+
+        @Override
+        protected boolean engineVerify(byte[] signature) {
+            return false;
+        }
+
+        @Override
+        @Deprecated
+        protected void engineSetParameter(String param, Object value) {
+        }
+
+        @Override
+        @Deprecated
+        protected Object engineGetParameter(String param) {
+            return null;
+        }
+    }
+
+    private static CertificateAuthority caSigningWith(java.security.Provider provider) {
+        KeyPair key = TestCsrs.ecP256();
+        X509Certificate root = CertificateAuthority.selfSignedRoot(new X500Name("CN=Token Test CA"), key.getPublic(),
+                key.getPrivate(), BC, Duration.ofDays(10), Instant.now());
+        return new CertificateAuthority(List.of(root), key.getPrivate(), provider);
+    }
+
+    @Test
+    void aProviderThatFailsWhileSigningIsAnUnavailableTokenNotAFaultOfTheRequest() {
+        java.security.Provider removed = new java.security.Provider("removed-token", "1", "fails to sign") {
+            {
+                putService(new Service(this, "Signature", "SHA256withECDSA", RemovedTokenSignature.class.getName(),
+                        null, null));
+            }
+        };
+        CertificateAuthority ca = caSigningWith(removed);
+        TokenUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(TokenUnavailableException.class,
+                () -> ca.issue(CertificationRequest.fromDer(TestCsrs.csr("d", TestCsrs.ecP256())),
+                        CertificateProfile.deviceIdentity(Duration.ofDays(1)), Instant.now()));
+        assertTrue(e.getMessage().contains("CKR_DEVICE_REMOVED"), e.getMessage());
+    }
+
+    @Test
+    void aProviderWithoutTheAlgorithmIsAPlainFaultNotAnUnavailableToken() {
+        CertificateAuthority ca = caSigningWith(new java.security.Provider("no-ecdsa", "1", "signs nothing") {
+        });
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> ca.issue(CertificationRequest.fromDer(TestCsrs.csr("d", TestCsrs.ecP256())),
+                        CertificateProfile.deviceIdentity(Duration.ofDays(1)), Instant.now()));
+        assertEquals("cannot sign with the CA key", e.getMessage());
+    }
 }

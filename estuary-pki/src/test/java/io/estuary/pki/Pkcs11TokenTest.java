@@ -140,4 +140,10 @@ class Pkcs11TokenTest {
         assertTrue(output.contains("error: cannot log in to the PKCS#11 token"), output);
         assertFalse(output.contains("wrong-pin"), "the PIN is never echoed");
     }
+
+    @Test
+    void aMissingModuleIsAnUnavailableToken() {
+        assertThrows(TokenUnavailableException.class, () -> Pkcs11Token.open(new Pkcs11Token.Settings("missing",
+                work.resolve("no-such-module.so").toString(), 0), SoftHsmTestToken.PIN.toCharArray()));
+    }
 }

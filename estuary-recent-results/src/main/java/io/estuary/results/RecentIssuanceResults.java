@@ -145,7 +145,7 @@ public final class RecentIssuanceResults implements AutoCloseable {
 
     /** Records a result this instance produced itself, before it comes back from the topic. */
     public void record(IssuanceResult result) {
-        if (!result.decided()) {
+        if (!result.answersRetries()) {
             return;
         }
         produced.putIfAbsent(result.requestId(), new Produced(result, clock.millis()));
@@ -267,10 +267,11 @@ public final class RecentIssuanceResults implements AutoCloseable {
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         IssuanceResult result = listener == null ? null : parse(record);
         String requestId = listener == null ? decidedRequestIdOf(record)
-                : result == null || !result.decided() ? null : result.requestId();
+                : result == null || !result.answersRetries() ? null : result.requestId();
         if (requestId != null) {
-            // The first decision in the topic is the one every instance gives again; one produced here leaves the
-            // heap once read back, its position taking its place. A failure is no decision: a retry is signed anew.
+            // The first answer in the topic that answers retries (a decision or a deterministic failure) is the one
+            // every instance gives again; one produced here leaves the heap once read back, its position taking its
+            // place. Any other failure is not kept: a retry is signed anew.
             positions.putIfAbsent(keyOf(requestId), record.partition(), record.offset(), record.timestamp());
             produced.remove(requestId);
         }
@@ -280,21 +281,27 @@ public final class RecentIssuanceResults implements AutoCloseable {
     }
 
     /**
-     * The request id of a decision, null for a failure or an unreadable record: the first fields of a result only,
-     * so the certificate after them is never read.
+     * The request id of a result that answers retries, null for any other failure or an unreadable record: the first
+     * fields of an issuance or rejection only, so the certificate after them is never read (a failure, which has no
+     * certificate, is read on to its {@code deterministic} flag).
      */
     private String decidedRequestIdOf(ConsumerRecord<byte[], byte[]> record) {
         String requestId = null;
         String outcome = null;
+        boolean deterministic = false;
         try (JsonParser parser = json.getFactory().createParser(record.value())) {
             if (parser.nextToken() == JsonToken.START_OBJECT) {
-                while ((requestId == null || outcome == null) && parser.nextToken() == JsonToken.FIELD_NAME) {
+                while ((requestId == null || outcome == null
+                        || IssuanceResult.Outcome.FAILED.name().equals(outcome) && !deterministic)
+                        && parser.nextToken() == JsonToken.FIELD_NAME) {
                     String field = parser.currentName();
                     JsonToken value = parser.nextToken();
                     if ("requestId".equals(field) && value == JsonToken.VALUE_STRING) {
                         requestId = parser.getText();
                     } else if ("outcome".equals(field) && value == JsonToken.VALUE_STRING) {
                         outcome = parser.getText();
+                    } else if ("deterministic".equals(field) && value == JsonToken.VALUE_TRUE) {
+                        deterministic = true;
                     } else {
                         parser.skipChildren();
                     }
@@ -308,7 +315,7 @@ public final class RecentIssuanceResults implements AutoCloseable {
                     record.offset());
             return null;
         }
-        return IssuanceResult.Outcome.FAILED.name().equals(outcome) ? null : requestId;
+        return IssuanceResult.Outcome.FAILED.name().equals(outcome) && !deterministic ? null : requestId;
     }
 
     private IssuanceResult parse(ConsumerRecord<byte[], byte[]> record) {

@@ -146,6 +146,37 @@ class RecentIssuanceResultsTest {
         }
     }
 
+    /**
+     * A deterministic failure answers retries like a decision, by either kind of reader, and the first answer still
+     * wins over a later one.
+     */
+    @Test
+    void aDeterministicFailureIsKeptLikeADecision() throws Exception {
+        try (RecentIssuanceResults positions = new RecentIssuanceResults(KafkaTestClient.bootstrapServers(),
+                Duration.ofMinutes(15), KafkaTestClient.JSON)) {
+            positions.start("positions-deterministic-failure-test");
+            String requestId = UUID.randomUUID().toString();
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            IssuanceResult failed = new IssuanceResult(requestId, "results-test", "", IssuanceResult.Outcome.FAILED,
+                    "cannot assemble certificate", null, null, null, null, null, null, null, now, null, true);
+            positions.record(failed);
+            assertTrue(positions.knows(requestId), "a deterministic failure produced here is recorded");
+            kafka.send(Topics.ISSUANCE_RESULTS, failed.requester(), failed);
+            awaitHeard(requestId);
+            assertEquals(Optional.of(failed), results.find(requestId));
+            IssuanceResult issued = result(requestId, "MIIBafter-the-deterministic-failure");
+            kafka.send(Topics.ISSUANCE_RESULTS, issued.requester(), issued);
+            awaitHeard(requestId);
+            assertEquals(Optional.of(failed), results.find(requestId), "the failure was the first answer");
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (positions.resultsHeld() > 0 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, positions.resultsHeld(), "the positions reader read the failure back from the topic");
+            assertEquals(Optional.of(failed), positions.find(requestId));
+        }
+    }
+
     private static IssuanceResult result(String requestId, String certificate) {
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         // A random serial and device: later modules' consumers read this topic too, and the renewal tracker keys

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.estuary.contracts.Channels;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
+import io.estuary.pki.TokenUnavailableException;
 import io.estuary.signer.service.SigningService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -59,10 +60,11 @@ public class CsrRequestConsumer {
         }
         IssuedRequests.Decision decision;
         try {
-            decision = issuedRequests.decideOnce(request.requestId(), () -> signUntilCaAvailable(request));
+            decision = issuedRequests.decideOnce(request.requestId(), () -> decide(request));
         } catch (RuntimeException e) {
-            // A fault of ours, not of the request: answered at once and not recorded as a decision, so a retry is
-            // signed anew. Letting it out would stop this channel, and every signature with it.
+            // A failure a retry may not meet (the signer was stopped while the request waited for the token, or a
+            // fault outside signing): answered at once and not remembered, so a retry is signed anew. Letting it out
+            // would stop this channel, and every signature with it.
             LOG.errorf(e, "request %s failed in the signer; answered as failed", request.requestId());
             return IssuanceResult.failed(request,
                     "the signer failed on this request (internal error); nothing was signed, retry later",
@@ -71,15 +73,34 @@ public class CsrRequestConsumer {
         IssuanceResult result = decision.result();
         if (decision.earlier()) {
             // A retry or redelivery: answer again with what was decided, never sign twice.
-            LOG.debugf("request %s was already decided; answering again", request.requestId());
+            LOG.debugf("request %s was already answered; answering again", request.requestId());
         } else if (result.issued()) {
             // The audit trail records every issuance; a log line per certificate at fleet rates is only noise.
             LOG.debugf("issued serial %s to %s (request %s)", result.serialNumber(), result.deviceId(),
                     result.requestId());
-        } else {
+        } else if (result.decided()) {
             LOG.infof("rejected request %s: %s", result.requestId(), result.reason());
         }
         return result;
+    }
+
+    /**
+     * Signs a request, waiting while the token is unavailable. Any other fault in signing follows from the request
+     * (its CSR under its profile: the same input fails the same way), so it is answered as failed at once and
+     * remembered like a decision: a retry gets the same answer instead of another attempt.
+     */
+    private IssuanceResult decide(CsrSubmitted request) {
+        try {
+            return signUntilCaAvailable(request);
+        } catch (TokenUnavailableException e) {
+            throw e; // only when interrupted while waiting for the token: not the request's failure
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "request %s failed in the signer; answered as failed, and so is every retry of it",
+                    request.requestId());
+            return IssuanceResult.failedDeterministically(request, "the signer failed on this request (internal "
+                    + "error); nothing was signed, and sending the same request again fails the same way",
+                    Instant.now());
+        }
     }
 
     /** Until the reader has caught up, a redelivered request could not be recognised. */
@@ -99,7 +120,7 @@ public class CsrRequestConsumer {
      * frontend meanwhile answers its client that the request is still pending.
      */
     private IssuanceResult signUntilCaAvailable(CsrSubmitted request) {
-        return UntilAvailable.call(() -> signingService.sign(request), IllegalStateException.class,
+        return UntilAvailable.call(() -> signingService.sign(request), TokenUnavailableException.class,
                 e -> LOG.warnf("request %s waits for the CA: %s", request.requestId(), e.getMessage()));
     }
 }

@@ -21,7 +21,10 @@ import io.estuary.signer.config.SignerConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-/** Requests decided recently, by any signer instance: a request seen again gets the same answer, not a new signature. */
+/**
+ * Requests answered recently, by any signer instance, with a decision or a deterministic failure: a request seen again
+ * gets the same answer, not a new attempt.
+ */
 @ApplicationScoped
 public class IssuedRequests {
     private static final Logger LOG = Logger.getLogger(IssuedRequests.class);

@@ -27,6 +27,7 @@ import io.estuary.pki.IssuedCertificate;
 import io.estuary.pki.KeyTransport;
 import io.estuary.pki.MalformedRequestException;
 import io.estuary.pki.Pkcs11Token;
+import io.estuary.pki.TokenUnavailableException;
 import io.estuary.signer.config.SignerConfig;
 import io.estuary.signer.messaging.CaChainPublisher;
 import io.quarkus.runtime.Startup;
@@ -108,13 +109,14 @@ public class SigningService {
     }
 
     /**
-     * Decides one request. Throws {@link IllegalStateException} when the token cannot be used, so the caller retries
-     * instead of rejecting a valid request.
+     * Decides one request. Throws {@link TokenUnavailableException} when the token cannot be used, so the caller
+     * waits for it instead of rejecting a valid request; any other exception is a fault on this request, which the
+     * same request meets again.
      */
     public IssuanceResult sign(CsrSubmitted request) {
         Instant now = clock.instant();
         if (!connect()) {
-            throw new IllegalStateException("CA not available: " + unavailableReason);
+            throw new TokenUnavailableException("CA not available: " + unavailableReason);
         }
         CertificateProfile profile = labels.profileFor(request.label()).orElse(null);
         if (profile == null) {
@@ -141,7 +143,7 @@ public class SigningService {
             }
         } catch (MalformedRequestException | InvalidCsrException e) {
             return IssuanceResult.rejected(request, e.getMessage(), now);
-        } catch (IllegalStateException e) {
+        } catch (TokenUnavailableException e) {
             // A token failure (removed, logged out, device error): reconnect before the next attempt.
             synchronized (this) {
                 unavailableReason = e.getMessage();

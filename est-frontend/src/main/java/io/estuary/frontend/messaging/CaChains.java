@@ -11,11 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,11 +37,16 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * The CA chains the signer publishes, read from the start of the compacted topic and followed: {@code /cacerts}
- * serves the latest chain of the CA a label's profile names, and follows a rotation without a restart.
+ * serves the latest chain of the CA a label's profile names, and follows a rotation without a restart. A reader that
+ * fails (the broker refused it, a poll threw) starts again from the start of the topic after a pause, 500 ms doubling
+ * up to 30 s, serving the chains it holds meanwhile: it never stops for good.
  */
 @ApplicationScoped
 public class CaChains {
     private static final Logger LOG = Logger.getLogger(CaChains.class);
+
+    private static final long FIRST_RESTART_MILLIS = 500;
+    private static final long MAX_RESTART_MILLIS = 30_000;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -48,20 +55,36 @@ public class CaChains {
 
     private final Map<String, byte[]> certsOnlyByAlias = new ConcurrentHashMap<>();
     private final Map<String, HeldChain> chainByAlias = new ConcurrentHashMap<>();
+    private Supplier<Consumer<byte[], byte[]>> consumers = this::newKafkaConsumer;
     private volatile boolean running = true;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile Consumer<byte[], byte[]> consumer;
+    private volatile Thread thread;
+
+    public CaChains() {
+    }
+
+    /** For tests: reads through the consumers given, a new one for each start of the reader. */
+    CaChains(Supplier<Consumer<byte[], byte[]>> consumers, ObjectMapper objectMapper) {
+        this.consumers = consumers;
+        this.objectMapper = objectMapper;
+    }
 
     void start(@Observes StartupEvent event) {
-        Thread thread = new Thread(this::run, "ca-chain-reader");
-        thread.setDaemon(true);
-        thread.start();
+        Thread reader = new Thread(this::run, "ca-chain-reader");
+        reader.setDaemon(true);
+        thread = reader;
+        reader.start();
     }
 
     void stop(@Observes ShutdownEvent event) {
         running = false;
-        KafkaConsumer<byte[], byte[]> current = consumer;
+        Consumer<byte[], byte[]> current = consumer;
         if (current != null) {
             current.wakeup();
+        }
+        Thread reader = thread;
+        if (reader != null) {
+            reader.interrupt(); // if it waits to start again
         }
     }
 
@@ -96,34 +119,64 @@ public class CaChains {
         return certsOnlyByAlias.containsKey(alias);
     }
 
-    private void run() {
+    private Consumer<byte[], byte[]> newKafkaConsumer() {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer = kafka;
-            List<TopicPartition> partitions = List.of();
-            while (running && partitions.isEmpty()) {
-                try {
-                    partitions = kafka.partitionsFor(Topics.CA_CHAINS, Duration.ofSeconds(10)).stream()
-                            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                    LOG.warnf("topic %s not reachable yet", Topics.CA_CHAINS);
+        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private void run() {
+        long pauseMillis = FIRST_RESTART_MILLIS;
+        while (running) {
+            try (Consumer<byte[], byte[]> kafka = consumers.get()) {
+                consumer = kafka;
+                if (!running) {
+                    return; // stopped before this consumer could be woken
                 }
-            }
-            kafka.assign(partitions);
-            kafka.seekToBeginning(partitions);
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofMillis(500))) {
-                    handle(record);
+                List<TopicPartition> partitions = partitions(kafka);
+                kafka.assign(partitions);
+                kafka.seekToBeginning(partitions);
+                while (running) {
+                    for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofMillis(500))) {
+                        handle(record);
+                    }
+                    pauseMillis = FIRST_RESTART_MILLIS; // reading again
                 }
+            } catch (WakeupException e) {
+                return; // closing
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return; // closing
+                }
+                LOG.errorf(e, "CA chain reader failed; starting it again in %d ms", pauseMillis);
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("CA chain reader stopped", e);
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                return; // closing
+            }
+            pauseMillis = Math.min(pauseMillis * 2, MAX_RESTART_MILLIS);
         }
+    }
+
+    private List<TopicPartition> partitions(Consumer<byte[], byte[]> kafka) {
+        while (running) {
+            try {
+                List<org.apache.kafka.common.PartitionInfo> infos = kafka.partitionsFor(Topics.CA_CHAINS,
+                        Duration.ofSeconds(10));
+                if (infos != null && !infos.isEmpty()) {
+                    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                }
+                LOG.warnf("topic %s does not exist yet", Topics.CA_CHAINS);
+                Thread.sleep(1000);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.warnf("topic %s not reachable yet", Topics.CA_CHAINS);
+            } catch (InterruptedException e) {
+                break; // closing
+            }
+        }
+        throw new WakeupException();
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
