@@ -20,8 +20,11 @@ import io.vertx.ext.web.RoutingContext;
  */
 @ApplicationScoped
 public class CanonicalResponseHeaders {
-    /** Runs before every other filter, so its headers-end handler (called in reverse order) runs after theirs. */
-    static final int PRIORITY = 10_000;
+    /**
+     * Runs before every other filter that touches a response (ListenerGuard's, which only watches, runs first), so its
+     * headers-end handler (called in reverse order) runs after theirs.
+     */
+    public static final int PRIORITY = 10_000;
     private static final String WWW_AUTHENTICATE = "WWW-Authenticate";
     /** Names whose canonical form is not "each hyphenated word capitalised". */
     private static final Map<String, String> EXCEPTIONS = Map.of(

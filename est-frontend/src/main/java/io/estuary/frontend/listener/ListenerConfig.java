@@ -1,0 +1,27 @@
+package io.estuary.frontend.listener;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How long the EST listener waits for each part of a request, and how many connections one address may hold. */
+@ConfigMapping(prefix = "estuary.listener")
+public interface ListenerConfig {
+
+    /** From connecting (TLS handshake included), or from a kept-alive request's first byte, to its complete head. */
+    @WithDefault("PT20S")
+    Duration headerTimeout();
+
+    /** From a request's head to the end of its body. */
+    @WithDefault("PT30S")
+    Duration bodyTimeout();
+
+    /** How long a kept-alive connection may wait, silent, for its next request. */
+    @WithDefault("PT15S")
+    Duration keepAliveTimeout();
+
+    /** Open connections one source address may hold; more are closed as they arrive. */
+    @WithDefault("1000")
+    int maxConnectionsPerAddress();
+}
