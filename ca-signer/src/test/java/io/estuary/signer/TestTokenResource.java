@@ -3,7 +3,7 @@ package io.estuary.signer;
 import java.nio.file.Path;
 import java.util.Map;
 
-import io.estuary.pki.CaCommand;
+import io.estuary.pki.ca.CaCommand;
 import io.estuary.testkit.SoftHsmTestToken;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 

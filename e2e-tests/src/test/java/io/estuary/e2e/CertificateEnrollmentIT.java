@@ -57,13 +57,13 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.estuary.pki.Base64Body;
-import io.estuary.pki.CertificateAuthority;
-import io.estuary.pki.CertificateProfile;
-import io.estuary.pki.CertificationRequest;
-import io.estuary.pki.Pem;
-import io.estuary.pki.Pkcs11Token;
-import io.estuary.pki.ProfilePolicies;
+import io.estuary.pki.ca.CertificateAuthority;
+import io.estuary.pki.policy.CertificateProfile;
+import io.estuary.pki.policy.CertificationRequest;
+import io.estuary.pki.policy.ProfilePolicies;
+import io.estuary.pki.token.Pkcs11Token;
+import io.estuary.pki.wire.Base64Body;
+import io.estuary.pki.wire.Pem;
 import io.estuary.testkit.TestCsrs;
 
 /**
@@ -267,7 +267,7 @@ class CertificateEnrollmentIT {
                 char[] pin = Files.readString(state.resolve("secrets/hsm-pin")).strip().toCharArray();
                 Pkcs11Token token = Pkcs11Token.open(new Pkcs11Token.Settings("estuary-e2e",
                         LocalStack.env("ESTUARY_HSM_LIBRARY"), 0), pin);
-                estuaryCa = token.certificateAuthority(LocalStack.env("ESTUARY_CA_ALIAS"));
+                estuaryCa = CertificateAuthority.inToken(token, LocalStack.env("ESTUARY_CA_ALIAS"));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.estuary.pki.Base64Body;
-import io.estuary.pki.CertsOnly;
+import io.estuary.pki.wire.Base64Body;
+import io.estuary.pki.wire.CertsOnly;
 import io.estuary.testkit.TestTls;
 
 /**

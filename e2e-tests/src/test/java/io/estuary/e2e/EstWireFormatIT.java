@@ -24,8 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.estuary.pki.Base64Body;
-import io.estuary.pki.CertsOnly;
+import io.estuary.pki.wire.Base64Body;
+import io.estuary.pki.wire.CertsOnly;
 import io.estuary.testkit.CertificateLint;
 import io.estuary.testkit.RawHttpExchange;
 import io.estuary.testkit.TestCsrs;

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.estuary.pki.Base64Body;
-import io.estuary.pki.CertsOnly;
+import io.estuary.pki.wire.Base64Body;
+import io.estuary.pki.wire.CertsOnly;
 
 /**
  * Enrollment credentials made by the operator command {@code deploy/estuary provision-device} in the Keycloak the test

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.estuary.operatorauth.OperatorRoles;
-import io.estuary.pki.Base64Body;
-import io.estuary.pki.CertsOnly;
+import io.estuary.pki.wire.Base64Body;
+import io.estuary.pki.wire.CertsOnly;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

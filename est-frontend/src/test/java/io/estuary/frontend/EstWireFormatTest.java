@@ -13,7 +13,7 @@ import java.util.Base64;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.estuary.pki.Base64Body;
+import io.estuary.pki.wire.Base64Body;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.RawHttpExchange;
 import io.estuary.testkit.TestCsrs;

@@ -24,7 +24,7 @@ import io.estuary.frontend.auth.LabelAuthorization;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestCsrs;
-import io.estuary.pki.Base64Body;
+import io.estuary.pki.wire.Base64Body;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

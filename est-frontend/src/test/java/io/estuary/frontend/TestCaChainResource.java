@@ -11,7 +11,7 @@ import java.util.Map;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
-import io.estuary.pki.CertificateAuthority;
+import io.estuary.pki.ca.CertificateAuthority;
 import io.estuary.contracts.CaChainPublished;
 import io.estuary.contracts.Topics;
 import io.estuary.testkit.KafkaTestClient;

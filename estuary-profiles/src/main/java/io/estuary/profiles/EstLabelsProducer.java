@@ -11,8 +11,8 @@ import jakarta.inject.Singleton;
 
 import org.bouncycastle.asn1.x500.X500Name;
 
-import io.estuary.pki.CertificateProfile;
-import io.estuary.pki.EstLabels;
+import io.estuary.pki.policy.CertificateProfile;
+import io.estuary.pki.policy.EstLabels;
 
 /** Builds the checked {@link EstLabels} from configuration; a mistake stops the service at start with the reason. */
 @ApplicationScoped

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.estuary.pki.CertificateProfile;
+import io.estuary.pki.policy.CertificateProfile;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 

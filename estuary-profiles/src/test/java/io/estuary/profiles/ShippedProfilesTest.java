@@ -18,12 +18,12 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 
-import io.estuary.pki.CertificateAuthority;
-import io.estuary.pki.CertificateProfile;
-import io.estuary.pki.CertificationRequest;
-import io.estuary.pki.CsrPolicy;
-import io.estuary.pki.EstLabels;
-import io.estuary.pki.InvalidCsrException;
+import io.estuary.pki.ca.CertificateAuthority;
+import io.estuary.pki.policy.CertificateProfile;
+import io.estuary.pki.policy.CertificationRequest;
+import io.estuary.pki.policy.CsrPolicy;
+import io.estuary.pki.policy.EstLabels;
+import io.estuary.pki.policy.InvalidCsrException;
 import io.estuary.testkit.CertificateLint;
 import io.estuary.testkit.TestCsrs;
 import io.smallrye.config.PropertiesConfigSource;

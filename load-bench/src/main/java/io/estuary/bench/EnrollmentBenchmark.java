@@ -30,7 +30,8 @@ import javax.net.ssl.SSLSocket;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.Topics;
-import io.estuary.pki.Base64Body;
+import io.estuary.pki.token.NativeCrypto;
+import io.estuary.pki.wire.Base64Body;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestCsrs;
 import io.estuary.testkit.TestTls;
@@ -73,7 +74,7 @@ public final class EnrollmentBenchmark {
     public static void main(String[] args) throws Exception {
         // The load generator's own TLS through AWS-LC too: the machine it shares with the stack is the yardstick, so
         // the less of it the client takes, the more the figures say about Estuary.
-        io.estuary.pki.NativeCrypto.installFirst();
+        io.estuary.pki.token.NativeCrypto.installFirst();
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
@@ -374,7 +375,7 @@ public final class EnrollmentBenchmark {
         }
         String run = Long.toString(System.nanoTime(), 36);
         // AWS-LC signs several times faster than Bouncy Castle: a million CSRs for a long run take a minute, not five.
-        java.security.Provider signer = io.estuary.pki.NativeCrypto.provider()
+        java.security.Provider signer = io.estuary.pki.token.NativeCrypto.provider()
                 .orElseGet(org.bouncycastle.jce.provider.BouncyCastleProvider::new);
         return java.util.stream.IntStream.range(0, count).parallel()
                 .mapToObj(i -> Base64Body.encode(

@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.estuary.contracts.CaChainPublished;
 import io.estuary.contracts.Channels;
-import io.estuary.pki.CertificateAuthority;
+import io.estuary.pki.ca.CertificateAuthority;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 

@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 import io.estuary.contracts.Channels;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
-import io.estuary.pki.TokenUnavailableException;
+import io.estuary.pki.token.TokenUnavailableException;
 import io.estuary.signer.service.SigningService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 

@@ -17,17 +17,17 @@ import org.jboss.logging.Logger;
 
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
-import io.estuary.pki.Base64Body;
-import io.estuary.pki.CertificateAuthority;
-import io.estuary.pki.CertificateProfile;
-import io.estuary.pki.CertificationRequest;
-import io.estuary.pki.EstLabels;
-import io.estuary.pki.InvalidCsrException;
-import io.estuary.pki.IssuedCertificate;
-import io.estuary.pki.KeyTransport;
-import io.estuary.pki.MalformedRequestException;
-import io.estuary.pki.Pkcs11Token;
-import io.estuary.pki.TokenUnavailableException;
+import io.estuary.pki.ca.CertificateAuthority;
+import io.estuary.pki.ca.IssuedCertificate;
+import io.estuary.pki.ca.KeyTransport;
+import io.estuary.pki.policy.CertificateProfile;
+import io.estuary.pki.policy.CertificationRequest;
+import io.estuary.pki.policy.EstLabels;
+import io.estuary.pki.policy.InvalidCsrException;
+import io.estuary.pki.token.Pkcs11Token;
+import io.estuary.pki.token.TokenUnavailableException;
+import io.estuary.pki.wire.Base64Body;
+import io.estuary.pki.wire.MalformedRequestException;
 import io.estuary.signer.config.SignerConfig;
 import io.estuary.signer.messaging.CaChainPublisher;
 import io.quarkus.runtime.Startup;
@@ -84,7 +84,7 @@ public class SigningService {
                     new Pkcs11Token.Settings("estuary", config.hsm().library(), config.hsm().slotListIndex()), pin);
             for (String alias : new TreeSet<>(labels.profiles().values().stream().map(CertificateProfile::caAlias)
                     .toList())) {
-                CertificateAuthority ca = opened.certificateAuthority(alias);
+                CertificateAuthority ca = CertificateAuthority.inToken(opened, alias);
                 authorities.put(alias, ca);
                 LOG.infof("CA '%s' loaded from the token: %s", alias, ca.certificate().getSubjectX500Principal());
             }

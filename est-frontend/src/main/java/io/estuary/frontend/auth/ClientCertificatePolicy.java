@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import io.estuary.frontend.auth.ClientCertificateRefusedException.Refusal;
-import io.estuary.pki.ProfilePolicies;
+import io.estuary.pki.policy.ProfilePolicies;
 
 /**
  * Everything a TLS client certificate is checked for. The handshake accepts any certificate whose key the client

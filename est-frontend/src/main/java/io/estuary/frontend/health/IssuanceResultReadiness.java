@@ -11,8 +11,8 @@ import java.util.List;
 
 import io.estuary.frontend.messaging.CaChains;
 import io.estuary.frontend.messaging.IssuanceResultReader;
-import io.estuary.pki.CertificateProfile;
-import io.estuary.pki.EstLabels;
+import io.estuary.pki.policy.CertificateProfile;
+import io.estuary.pki.policy.EstLabels;
 
 /** Not ready until this instance can receive the signer's answers and knows the chain of every CA it serves. */
 @Readiness

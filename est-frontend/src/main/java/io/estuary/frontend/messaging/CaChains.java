@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.CaChainPublished;
 import io.estuary.contracts.Topics;
-import io.estuary.pki.CertsOnly;
+import io.estuary.pki.wire.CertsOnly;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 

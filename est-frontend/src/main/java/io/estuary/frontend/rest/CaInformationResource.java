@@ -20,8 +20,8 @@ import jakarta.ws.rs.core.MediaType;
 import io.estuary.frontend.auth.LabelAuthorization;
 import io.estuary.frontend.messaging.CaChains;
 import io.estuary.operatorauth.OperatorRoles;
-import io.estuary.pki.CertificateProfile;
-import io.estuary.pki.EstLabels;
+import io.estuary.pki.policy.CertificateProfile;
+import io.estuary.pki.policy.EstLabels;
 import io.quarkus.oidc.BearerTokenAuthentication;
 
 /**

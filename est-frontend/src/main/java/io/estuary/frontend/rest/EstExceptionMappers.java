@@ -16,9 +16,9 @@ import io.estuary.frontend.service.EnrollmentUnavailableException;
 import io.estuary.frontend.service.LabelNotAllowedException;
 import io.estuary.frontend.service.TooManyFailuresException;
 import io.estuary.frontend.service.UnknownLabelException;
-import io.estuary.pki.InvalidCsrException;
-import io.estuary.pki.MalformedRequestException;
-import io.estuary.pki.ReenrollmentRefusedException;
+import io.estuary.pki.policy.InvalidCsrException;
+import io.estuary.pki.policy.ReenrollmentRefusedException;
+import io.estuary.pki.wire.MalformedRequestException;
 import io.vertx.ext.web.RoutingContext;
 
 /** Every error an EST client can see, mapped to its status code in one place, with a plain-text reason. */

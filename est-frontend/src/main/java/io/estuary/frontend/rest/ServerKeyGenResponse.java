@@ -4,8 +4,8 @@ import java.util.UUID;
 
 import jakarta.ws.rs.core.Response;
 
-import io.estuary.pki.Base64Body;
-import io.estuary.pki.CertsOnly;
+import io.estuary.pki.wire.Base64Body;
+import io.estuary.pki.wire.CertsOnly;
 
 /** RFC 7030 §4.4.2: a multipart/mixed answer, the private key part first, then the certificate. */
 final class ServerKeyGenResponse {

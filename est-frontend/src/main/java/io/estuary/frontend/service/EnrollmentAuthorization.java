@@ -28,7 +28,7 @@ import io.estuary.frontend.messaging.CaChains;
 import io.quarkus.security.credential.CertificateCredential;
 import io.estuary.frontend.config.AuthConfig;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.estuary.pki.ReenrollmentRefusedException;
+import io.estuary.pki.policy.ReenrollmentRefusedException;
 
 /**
  * Decides whether an authenticated client may enroll on a label: a password credential by its roles, a TLS client

@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.estuary.frontend.config.FrontendConfig;
-import io.estuary.pki.NativeCrypto;
+import io.estuary.pki.token.NativeCrypto;
 import io.quarkus.runtime.StartupEvent;
 
 /**

@@ -27,9 +27,9 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 
-import io.estuary.pki.CertificateAuthority;
-import io.estuary.pki.CertificateProfile;
-import io.estuary.pki.CertificationRequest;
+import io.estuary.pki.ca.CertificateAuthority;
+import io.estuary.pki.policy.CertificateProfile;
+import io.estuary.pki.policy.CertificationRequest;
 import io.estuary.testkit.TestCsrs;
 
 /**

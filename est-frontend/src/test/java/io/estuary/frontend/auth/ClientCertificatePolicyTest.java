@@ -25,9 +25,9 @@ import org.junit.jupiter.api.function.Executable;
 
 import io.estuary.frontend.auth.ClientCertificatePolicy.Kind;
 import io.estuary.frontend.auth.ClientCertificateRefusedException.Refusal;
-import io.estuary.pki.CertificateAuthority;
-import io.estuary.pki.CertificateProfile;
-import io.estuary.pki.CertificationRequest;
+import io.estuary.pki.ca.CertificateAuthority;
+import io.estuary.pki.policy.CertificateProfile;
+import io.estuary.pki.policy.CertificationRequest;
 import io.estuary.testkit.TestCsrs;
 
 /** The checks the TLS handshake no longer makes: trust, validity now, and what a certificate may do. */

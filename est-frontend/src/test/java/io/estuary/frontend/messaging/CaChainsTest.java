@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.CaChainPublished;
 import io.estuary.contracts.Topics;
-import io.estuary.pki.CertificateAuthority;
-import io.estuary.pki.CertsOnly;
+import io.estuary.pki.ca.CertificateAuthority;
+import io.estuary.pki.wire.CertsOnly;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestCsrs;
 

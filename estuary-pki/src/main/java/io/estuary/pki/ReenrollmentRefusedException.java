@@ -1,8 +1,0 @@
-package io.estuary.pki;
-
-/** A re-enrollment that does not renew the certificate the client authenticated with (answered 403). */
-public class ReenrollmentRefusedException extends RuntimeException {
-    public ReenrollmentRefusedException(String message) {
-        super(message);
-    }
-}

@@ -1,0 +1,17 @@
+package io.estuary.pki;
+
+import org.junit.jupiter.api.Test;
+
+import io.estuary.testkit.PackageRules;
+
+class PackageRulesTest {
+    @Test
+    void packagesDependDownwardOnly() {
+        PackageRules.under("io.estuary.pki")
+                .layer("ca", "policy", "token", "wire")
+                .layer("policy", "token", "wire")
+                .layer("token", "wire")
+                .layer("wire")
+                .check();
+    }
+}
