@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import io.estuary.frontend.auth.ClientCertificateRefusedException.Refusal;
+import io.estuary.frontend.domain.ClientCertificateRefusedException;
+import io.estuary.frontend.domain.ClientCertificateRefusedException.Refusal;
+import io.estuary.frontend.domain.DefaultLabel;
 import io.estuary.pki.policy.ProfilePolicies;
 
 /**
@@ -26,12 +28,12 @@ import io.estuary.pki.policy.ProfilePolicies;
  * rather than a TLS alert; the checks are all here. In order:
  * <ol>
  * <li>trust: the chain the client sent leads, signature by signature, to one of Estuary's signing CAs or to a
- * bootstrap (manufacturer) CA; otherwise 403;</li>
- * <li>validity: every certificate of that path is valid now; otherwise 401 (the client has to authenticate again,
- * e.g. with its bootstrap certificate);</li>
+ * bootstrap (manufacturer) CA; otherwise {@link Refusal#UNTRUSTED};</li>
+ * <li>validity: every certificate of that path is valid now; otherwise {@link Refusal#OUTSIDE_VALIDITY} (the client
+ * has to authenticate again, e.g. with its bootstrap certificate);</li>
  * <li>what it may do: on a label, a certificate from one of that label's bootstrap CAs enrolls (as an EST identity);
  * on any label, a certificate Estuary issued under the EST-identity profile (its certificate policy) enrolls;
- * {@code simplereenroll} renews any certificate Estuary issued. Otherwise 403.</li>
+ * {@code simplereenroll} renews any certificate Estuary issued. Otherwise {@link Refusal#NOT_ALLOWED}.</li>
  * </ol>
  * Plain Java, so it is unit-tested.
  */
@@ -66,11 +68,11 @@ public final class ClientCertificatePolicy {
      * @param chain          the client's chain as sent in the handshake, its own certificate first
      * @param label          the label ({@code ""} for none)
      * @param estuaryIssuers the certificates of the CAs Estuary signs with
-     * @throws ClientCertificateRefusedException with the status and the reason
+     * @throws ClientCertificateRefusedException with the refusal and the reason
      */
     public Kind requireEnrollment(X509Certificate[] chain, String label, Collection<X509Certificate> estuaryIssuers) {
         X509Certificate client = chain[0];
-        String key = label.isEmpty() ? LabelAuthorization.DEFAULT_LABEL : label;
+        String key = DefaultLabel.nameOf(label);
         Verdict byEstuary = validate(chain, anchors(estuaryIssuers));
         if (byEstuary.status() == Status.TRUSTED) {
             if (ProfilePolicies.issuedUnder(client, estIdentityProfile)) {
@@ -105,7 +107,7 @@ public final class ClientCertificatePolicy {
      * @param chain          the client's chain as sent in the handshake, its own certificate first
      * @param estuaryIssuers the certificates of the CAs Estuary signs with
      * @return the client's certificate
-     * @throws ClientCertificateRefusedException with the status and the reason
+     * @throws ClientCertificateRefusedException with the refusal and the reason
      */
     public X509Certificate requireIssuedByEstuary(X509Certificate[] chain, Collection<X509Certificate> estuaryIssuers) {
         X509Certificate client = chain[0];

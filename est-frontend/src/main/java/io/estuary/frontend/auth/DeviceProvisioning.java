@@ -19,6 +19,8 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.estuary.frontend.domain.DefaultLabel;
+
 /**
  * Creates device enrollment credentials in the Keycloak realm through its admin REST API: a user named after the
  * device with a generated password and one {@code est-label:<label>} realm role per label it may enroll on. The
@@ -159,7 +161,7 @@ public final class DeviceProvisioning {
             System.err.println("usage: provision-device <device-name> [--labels label1,label2]   (default: default)");
             System.exit(2);
         }
-        List<String> labels = List.of(LabelAuthorization.DEFAULT_LABEL);
+        List<String> labels = List.of(DefaultLabel.NAME);
         for (int i = 1; i < args.length; i++) {
             if (args[i].equals("--labels") && i + 1 < args.length) {
                 labels = List.of(args[++i].split(","));

@@ -16,6 +16,8 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.estuary.frontend.domain.CredentialCheckUnavailableException;
+
 /**
  * Checks a user name and password with Keycloak's resource-owner password grant on the realm's {@code est-frontend}
  * client, the way Keycloak offers for a trusted first-party service holding a user's password. The realm roles come
@@ -35,13 +37,6 @@ public final class KeycloakPasswordCheck {
 
     /** Keycloak refused the credential, with its reason (never containing the password). */
     public record Invalid(String reason) implements Outcome {
-    }
-
-    /** Keycloak could not be asked (down, timing out, misconfigured): not the client's fault. */
-    public static final class UnavailableException extends RuntimeException {
-        public UnavailableException(String message, Throwable cause) {
-            super(message, cause);
-        }
     }
 
     private final URI tokenEndpoint;
@@ -73,10 +68,10 @@ public final class KeycloakPasswordCheck {
                     .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new UnavailableException("Keycloak cannot be reached at " + tokenEndpoint + ": " + e, e);
+            throw new CredentialCheckUnavailableException("Keycloak cannot be reached at " + tokenEndpoint + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UnavailableException("interrupted while asking Keycloak", e);
+            throw new CredentialCheckUnavailableException("interrupted while asking Keycloak", e);
         }
         JsonNode body = parse(response.body());
         if (response.statusCode() == 200) {
@@ -87,14 +82,14 @@ public final class KeycloakPasswordCheck {
                 && "invalid_grant".equals(body.path("error").asText())) {
             return new Invalid(body.path("error_description").asText("invalid credentials"));
         }
-        throw new UnavailableException("Keycloak answered " + response.statusCode() + " "
+        throw new CredentialCheckUnavailableException("Keycloak answered " + response.statusCode() + " "
                 + body.path("error").asText("") + " to the password grant of client '" + clientId + "'", null);
     }
 
     static Set<String> realmRoles(String accessToken) {
         String[] parts = accessToken.split("\\.");
         if (parts.length < 2) {
-            throw new UnavailableException("Keycloak returned an access token that is not a JWT", null);
+            throw new CredentialCheckUnavailableException("Keycloak returned an access token that is not a JWT", null);
         }
         JsonNode claims = parse(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
         Set<String> roles = new HashSet<>();

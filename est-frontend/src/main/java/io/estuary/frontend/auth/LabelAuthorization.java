@@ -2,14 +2,14 @@ package io.estuary.frontend.auth;
 
 import java.util.Set;
 
+import io.estuary.frontend.domain.DefaultLabel;
+
 /**
  * Which EST labels a credential may enroll on, from its roles: {@code <prefix><label>} allows one label,
  * {@code <prefix>*} every label, and the unlabelled path {@code /.well-known/est/} is the label {@code default}.
  * The prefix defaults to {@code est-label:}; the Keycloak realm defines these roles.
  */
 public final class LabelAuthorization {
-    /** What the unlabelled path is called in role names. */
-    public static final String DEFAULT_LABEL = "default";
     private final String prefix;
 
     public LabelAuthorization(String prefix) {
@@ -22,6 +22,6 @@ public final class LabelAuthorization {
 
     /** The role that allows exactly this label. */
     public String roleFor(String label) {
-        return prefix + (label == null || label.isEmpty() ? DEFAULT_LABEL : label);
+        return prefix + DefaultLabel.nameOf(label);
     }
 }

@@ -9,8 +9,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 import java.util.List;
 
-import io.estuary.frontend.messaging.CaChains;
-import io.estuary.frontend.messaging.IssuanceResultReader;
+import io.estuary.frontend.service.CaChainSource;
+import io.estuary.frontend.service.IssuanceResults;
 import io.estuary.pki.policy.CertificateProfile;
 import io.estuary.pki.policy.EstLabels;
 
@@ -19,9 +19,9 @@ import io.estuary.pki.policy.EstLabels;
 @ApplicationScoped
 public class IssuanceResultReadiness implements HealthCheck {
     @Inject
-    IssuanceResultReader listener;
+    IssuanceResults listener;
     @Inject
-    CaChains caChains;
+    CaChainSource caChains;
     @Inject
     EstLabels labels;
 

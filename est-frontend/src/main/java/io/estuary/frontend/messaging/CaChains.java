@@ -31,6 +31,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.CaChainPublished;
 import io.estuary.contracts.Topics;
+import io.estuary.frontend.domain.HeldChain;
+import io.estuary.frontend.service.CaChainSource;
 import io.estuary.pki.wire.CertsOnly;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -42,7 +44,7 @@ import io.quarkus.runtime.StartupEvent;
  * up to 30 s, serving the chains it holds meanwhile: it never stops for good.
  */
 @ApplicationScoped
-public class CaChains {
+public class CaChains implements CaChainSource {
     private static final Logger LOG = Logger.getLogger(CaChains.class);
 
     private static final long FIRST_RESTART_MILLIS = 500;
@@ -88,33 +90,22 @@ public class CaChains {
         }
     }
 
-    /** The chain of a CA as certs-only DER, once the signer has published it. */
+    @Override
     public Optional<byte[]> certsOnly(String alias) {
         return Optional.ofNullable(certsOnlyByAlias.get(alias)).map(byte[]::clone);
     }
 
-    /** The certificates of the CAs Estuary signs with (each chain's first). */
+    @Override
     public java.util.Collection<X509Certificate> signingCertificates() {
         return chainByAlias.values().stream().map(held -> held.chain().get(0)).toList();
     }
 
-    /** Every chain received so far, by CA alias. */
+    @Override
     public Map<String, HeldChain> chains() {
         return Map.copyOf(chainByAlias);
     }
 
-    /**
-     * A CA's chain as the signer last published it.
-     *
-     * @param chain       the CA's certificate first, then its issuers
-     * @param publishedAt when the signer published it
-     */
-    public record HeldChain(String alias, List<X509Certificate> chain, java.time.Instant publishedAt) {
-        public HeldChain {
-            chain = List.copyOf(chain);
-        }
-    }
-
+    @Override
     public boolean knows(String alias) {
         return certsOnlyByAlias.containsKey(alias);
     }

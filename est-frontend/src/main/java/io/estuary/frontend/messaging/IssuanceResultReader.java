@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.frontend.config.FrontendConfig;
+import io.estuary.frontend.service.IssuanceResults;
 import io.estuary.frontend.service.PendingEnrollments;
 import io.estuary.results.RecentIssuanceResults;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,7 +20,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /** The signer's answers: completes this instance's waiting requests and remembers recent ones for retries. */
 @ApplicationScoped
-public class IssuanceResultReader {
+public class IssuanceResultReader implements IssuanceResults {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
     @Inject
@@ -40,16 +41,17 @@ public class IssuanceResultReader {
         results.close();
     }
 
+    @Override
     public boolean positioned() {
         return results != null && results.positioned();
     }
 
-    /** Whether an answer to the request is known; never blocks. */
+    @Override
     public boolean knows(String requestId) {
         return results.knows(requestId);
     }
 
-    /** The answer to the request, read back from the topic: may block, call it off the event loop. */
+    @Override
     public Optional<IssuanceResult> find(String requestId) {
         return results.find(requestId);
     }

@@ -2,28 +2,29 @@ package io.estuary.frontend.rest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
 
+import io.estuary.frontend.domain.TooManyFailuresException;
 import io.estuary.frontend.service.AuthFailures;
 import io.estuary.frontend.service.KeycloakIdentityProvider;
-import io.estuary.frontend.service.TooManyFailuresException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * In front of authentication on the EST paths: a request carrying credentials (a password or a TLS client certificate)
- * from an identity or address over its failure limit gets 429 with {@code Retry-After} without the credentials being
- * checked; every failed authentication of such a request is counted and published — a 401 to a password, a
- * certificate refused as expired or untrusted (see {@link ClientCertificates#AUTHENTICATION_FAILURE}). A request
+ * from an identity or address over its failure limit is refused ({@link TooManyFailuresException}, answered as
+ * {@link EstExceptionMappers} maps it) without the credentials being checked; every failed authentication of such a
+ * request is counted and published — a 401 to a password, a certificate refused as expired or untrusted (see
+ * {@link ClientCertificates#AUTHENTICATION_FAILURE}). A request
  * without credentials (libest asks first without them) is neither limited nor counted. Passwords that go on to
  * Keycloak are held to the limit once more, with the checks still running counted, where the check starts
- * ({@link KeycloakIdentityProvider}); a refusal there is a {@link TooManyFailuresException}, also 429.
+ * ({@link KeycloakIdentityProvider}); a refusal there is a {@link TooManyFailuresException} too.
  */
 @ApplicationScoped
 public class AuthFailureFilter {
@@ -53,12 +54,14 @@ public class AuthFailureFilter {
         String identity = certificate != null ? ClientCertificates.identity(certificate[0])
                 : basicUsername(authorization);
         String address = AuthFailures.addressOf(context);
-        Optional<Duration> wait = failures.retryAfter(identity, address);
-        if (wait.isPresent()) {
-            TooManyFailuresException refusal = new TooManyFailuresException(wait.get());
-            context.response().setStatusCode(429).putHeader("Content-Type", "text/plain")
-                    .putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()))
-                    .end(refusal.getMessage() + "\n");
+        try {
+            failures.requireUnderLimit(identity, address);
+        } catch (TooManyFailuresException refusal) {
+            // Answered here, ahead of JAX-RS and its mappers, with the answer the mapper gives.
+            Response answer = EstExceptionMappers.tooManyFailuresResponse(refusal);
+            HttpServerResponse response = context.response().setStatusCode(answer.getStatus());
+            answer.getStringHeaders().forEach(response::putHeader);
+            response.end((String) answer.getEntity());
             return;
         }
         context.addHeadersEndHandler(v -> {

@@ -17,8 +17,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import io.estuary.frontend.auth.LabelAuthorization;
-import io.estuary.frontend.messaging.CaChains;
+import io.estuary.frontend.domain.DefaultLabel;
+import io.estuary.frontend.domain.HeldChain;
+import io.estuary.frontend.service.CaChainSource;
 import io.estuary.operatorauth.OperatorRoles;
 import io.estuary.pki.policy.CertificateProfile;
 import io.estuary.pki.policy.EstLabels;
@@ -35,7 +36,7 @@ import io.quarkus.oidc.BearerTokenAuthentication;
 @RolesAllowed({ OperatorRoles.AUDITOR, OperatorRoles.OPERATOR })
 public class CaInformationResource {
     @Inject
-    CaChains caChains;
+    CaChainSource caChains;
     @Inject
     EstLabels labels;
 
@@ -64,18 +65,18 @@ public class CaInformationResource {
     /** Every CA chain held, by alias. */
     @GET
     public List<CaView> list() {
-        return caChains.chains().values().stream().sorted(Comparator.comparing(CaChains.HeldChain::alias))
+        return caChains.chains().values().stream().sorted(Comparator.comparing(HeldChain::alias))
                 .map(this::view).toList();
     }
 
-    private CaView view(CaChains.HeldChain held) {
+    private CaView view(HeldChain held) {
         CertificateView ca = CertificateView.of(held.chain().get(0));
         List<String> profiles = labels.profiles().values().stream()
                 .filter(profile -> profile.caAlias().equals(held.alias())).map(CertificateProfile::name).sorted()
                 .toList();
         List<String> labelsUsing = new java.util.ArrayList<>();
         if (labels.profileFor("").map(p -> p.caAlias().equals(held.alias())).orElse(false)) {
-            labelsUsing.add(LabelAuthorization.DEFAULT_LABEL);
+            labelsUsing.add(DefaultLabel.NAME);
         }
         labels.labels().entrySet().stream().filter(label -> profiles.contains(label.getValue()))
                 .map(Map.Entry::getKey).sorted().forEach(labelsUsing::add);

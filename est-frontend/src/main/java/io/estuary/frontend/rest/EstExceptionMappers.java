@@ -7,21 +7,27 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import io.estuary.frontend.auth.ClientCertificateRefusedException;
-import io.estuary.frontend.auth.KeycloakPasswordCheck;
-import io.estuary.frontend.service.EnrollmentFailedException;
-import io.estuary.frontend.service.EnrollmentPendingException;
-import io.estuary.frontend.service.EnrollmentRejectedException;
-import io.estuary.frontend.service.EnrollmentUnavailableException;
-import io.estuary.frontend.service.LabelNotAllowedException;
-import io.estuary.frontend.service.TooManyFailuresException;
-import io.estuary.frontend.service.UnknownLabelException;
+import io.estuary.frontend.domain.ClientCertificateRefusedException;
+import io.estuary.frontend.domain.ClientCertificateRefusedException.Refusal;
+import io.estuary.frontend.domain.CredentialCheckUnavailableException;
+import io.estuary.frontend.domain.EnrollmentFailedException;
+import io.estuary.frontend.domain.EnrollmentPendingException;
+import io.estuary.frontend.domain.EnrollmentRejectedException;
+import io.estuary.frontend.domain.EnrollmentUnavailableException;
+import io.estuary.frontend.domain.LabelNotAllowedException;
+import io.estuary.frontend.domain.OperationNotSupportedException;
+import io.estuary.frontend.domain.TooManyFailuresException;
+import io.estuary.frontend.domain.UnknownLabelException;
 import io.estuary.pki.policy.InvalidCsrException;
 import io.estuary.pki.policy.ReenrollmentRefusedException;
 import io.estuary.pki.wire.MalformedRequestException;
 import io.vertx.ext.web.RoutingContext;
 
-/** Every error an EST client can see, mapped to its status code in one place, with a plain-text reason. */
+/**
+ * Every error an EST client can see, mapped to its status code in one place, with a plain-text reason. The exceptions
+ * carry no status: what a refusal means on the wire is decided here, also for the refusals answered before
+ * authentication ({@link AuthFailureFilter} sends {@link #tooManyFailures}'s answer).
+ */
 public class EstExceptionMappers {
     @Inject
     RoutingContext routing;
@@ -39,12 +45,12 @@ public class EstExceptionMappers {
         if (e.refusal().authenticationFailure()) {
             routing.put(ClientCertificates.AUTHENTICATION_FAILURE, e.getMessage());
         }
-        Response.ResponseBuilder response = Response.status(e.refusal().status()).type(MediaType.TEXT_PLAIN_TYPE)
-                .entity(e.getMessage() + "\n");
-        if (e.refusal().status() == 401) {
-            response.header("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
+        if (e.refusal() == Refusal.OUTSIDE_VALIDITY) {
+            return Response.status(Response.Status.UNAUTHORIZED).type(MediaType.TEXT_PLAIN_TYPE)
+                    .entity(e.getMessage() + "\n").header("WWW-Authenticate", "Basic realm=\"" + realm + "\"")
+                    .build();
         }
-        return response.build();
+        return plain(Response.Status.FORBIDDEN, e.getMessage());
     }
 
     @ServerExceptionMapper
@@ -83,14 +89,21 @@ public class EstExceptionMappers {
 
     /** Keycloak down or misconfigured: the credential was not judged, so neither 401 nor a counted failure. */
     @ServerExceptionMapper
-    public Response credentialsUncheckable(KeycloakPasswordCheck.UnavailableException e) {
+    public Response credentialsUncheckable(CredentialCheckUnavailableException e) {
         return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.TEXT_PLAIN_TYPE)
                 .header("Retry-After", 30).entity("credentials cannot be checked right now; retry later\n").build();
     }
 
-    /** Limit reached while a password check was about to reserve its slot (see {@link AuthFailureFilter}). */
+    /**
+     * An identity or address over its failure limit: found by {@link AuthFailureFilter} before authentication, or
+     * while a password check was about to reserve its slot.
+     */
     @ServerExceptionMapper
     public Response tooManyFailures(TooManyFailuresException e) {
+        return tooManyFailuresResponse(e);
+    }
+
+    static Response tooManyFailuresResponse(TooManyFailuresException e) {
         return Response.status(429).type(MediaType.TEXT_PLAIN_TYPE).header("Retry-After", e.retryAfterSeconds())
                 .entity(e.getMessage() + "\n").build();
     }
@@ -108,6 +121,11 @@ public class EstExceptionMappers {
     @ServerExceptionMapper
     public Response unknownLabel(UnknownLabelException e) {
         return plain(Response.Status.NOT_FOUND, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response notSupported(OperationNotSupportedException e) {
+        return plain(Response.Status.NOT_IMPLEMENTED, e.getMessage());
     }
 
     /**

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import io.estuary.frontend.listener.CanonicalResponseHeaders;
 import io.estuary.frontend.listener.ProtocolErrorLog;
 import io.estuary.frontend.service.AuthFailures;
 import io.quarkus.vertx.http.runtime.filters.Filters;

@@ -9,7 +9,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
-import io.estuary.frontend.service.EnrollmentAuthorization;
 import io.estuary.frontend.service.EnrollmentService;
 import io.quarkus.security.Authenticated;
 import io.estuary.pki.policy.CsrAttributes;
@@ -20,9 +19,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.smallrye.mutiny.Uni;
 
 /**
- * RFC 7030 over HTTPS, under {@code /.well-known/est/} and {@code /.well-known/est/<label>/}. Thin on purpose: every
- * decision lives in {@link EnrollmentService}. No {@code @Produces}: clients whose {@code Accept} does not name the
- * EST types still get their answer.
+ * RFC 7030 over HTTPS, under {@code /.well-known/est/} and {@code /.well-known/est/<label>/}. Thin on purpose: each
+ * operation hands {@link EnrollmentService} the identity, the TLS client chain, the label and the body, and encodes
+ * its answer; every decision, and every refusal, is the service's (refusals are mapped by
+ * {@link EstExceptionMappers}). No {@code @Produces}: clients whose {@code Accept} does not name the EST types still
+ * get their answer.
  */
 @Path("/.well-known/est")
 public class EstResource {
@@ -31,8 +32,6 @@ public class EstResource {
 
     @Inject
     EnrollmentService enrollment;
-    @Inject
-    EnrollmentAuthorization authorization;
     @Inject
     SecurityIdentity identity;
 
@@ -62,9 +61,7 @@ public class EstResource {
     @Authenticated
     public Uni<Response> simpleEnroll(@PathParam("label") String label, @Context HttpServerRequest request,
             String body) {
-        enrollment.profileFor(label);
-        String enrollAs = authorization.requireLabel(identity, ClientCertificates.chain(request), label);
-        return enrollment.simpleEnroll(identity.getPrincipal().getName(), enrollAs, body)
+        return enrollment.simpleEnroll(identity, ClientCertificates.chain(request), label, body)
                 .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
     }
 
@@ -80,7 +77,7 @@ public class EstResource {
     @Consumes(PKCS10)
     public Uni<Response> simpleReenroll(@PathParam("label") String label, @Context HttpServerRequest request,
             String body) {
-        return enrollment.simpleReenroll(ClientCertificates.chain(request), label, body)
+        return enrollment.simpleReenroll(identity, ClientCertificates.chain(request), label, body)
                 .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
     }
 
@@ -98,9 +95,7 @@ public class EstResource {
     @Authenticated
     public Uni<Response> serverKeyGen(@PathParam("label") String label, @Context HttpServerRequest request,
             String body) {
-        enrollment.profileFor(label);
-        String enrollAs = authorization.requireLabel(identity, ClientCertificates.chain(request), label);
-        return enrollment.serverKeyGen(identity.getPrincipal().getName(), enrollAs, body).map(generated -> {
+        return enrollment.serverKeyGen(identity, ClientCertificates.chain(request), label, body).map(generated -> {
             try {
                 return ServerKeyGenResponse.of(generated.pkcs8(), generated.certsOnly());
             } finally {
@@ -124,16 +119,14 @@ public class EstResource {
 
     @POST
     @Path("fullcmc")
-    public Response fullCmc() {
-        return fullCmc(NO_LABEL);
+    public void fullCmc() {
+        fullCmc(NO_LABEL);
     }
 
     @POST
     @Path("{label}/fullcmc")
-    public Response fullCmc(@PathParam("label") String label) {
-        enrollment.profileFor(label);
-        return EstExceptionMappers.plain(Response.Status.NOT_IMPLEMENTED,
-                "Full CMC is not supported; use simpleenroll");
+    public void fullCmc(@PathParam("label") String label) {
+        enrollment.fullCmc(label);
     }
 
     /** Base64 in 64-character lines; the type is set as a plain string so it keeps the space libest expects. */

@@ -10,16 +10,12 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.estuary.contracts.AuthenticationFailed;
-import io.estuary.contracts.Channels;
 import io.estuary.frontend.auth.FailureRateLimiter;
 import io.estuary.frontend.config.AuthConfig;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.estuary.frontend.domain.TooManyFailuresException;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -36,8 +32,7 @@ public class AuthFailures {
     @Inject
     AuthConfig config;
     @Inject
-    @Channel(Channels.AUTH_FAILURES)
-    MutinyEmitter<AuthenticationFailed> emitter;
+    AuthFailurePublisher publisher;
 
     private FailureRateLimiter byIdentity;
     private FailureRateLimiter byAddress;
@@ -49,14 +44,22 @@ public class AuthFailures {
         byAddress = new FailureRateLimiter(limit.perAddress(), limit.window(), Clock.systemUTC());
     }
 
-    /** The longer of the two waits, if the identity or the address is over its limit. */
-    public Optional<Duration> retryAfter(String identity, String address) {
+    /**
+     * {@link TooManyFailuresException} with the longer of the two waits, if the identity (may be null) or the address
+     * is over its limit.
+     */
+    public void requireUnderLimit(String identity, String address) {
         Optional<Duration> forAddress = byAddress.retryAfter(address);
         Optional<Duration> forIdentity = identity == null ? Optional.empty() : byIdentity.retryAfter(identity);
-        if (forAddress.isEmpty()) {
-            return forIdentity;
+        Optional<Duration> wait = forAddress.isEmpty() ? forIdentity
+                : forIdentity.filter(d -> d.compareTo(forAddress.get()) > 0).or(() -> forAddress);
+        if (wait.isPresent()) {
+            throw tooManyFailures(wait.get());
         }
-        return forIdentity.filter(d -> d.compareTo(forAddress.get()) > 0).or(() -> forAddress);
+    }
+
+    private static TooManyFailuresException tooManyFailures(Duration wait) {
+        return new TooManyFailuresException(FailureRateLimiter.retryAfterSeconds(wait));
     }
 
     /** A password check allowed to run, holding a slot under its identity and its address until settled. */
@@ -89,12 +92,12 @@ public class AuthFailures {
     public Check reserveCheck(String identity, String address) {
         FailureRateLimiter.Reservation forIdentity = byIdentity.reserve(identity);
         if (forIdentity.retryAfter().isPresent()) {
-            throw new TooManyFailuresException(forIdentity.retryAfter().get());
+            throw tooManyFailures(forIdentity.retryAfter().get());
         }
         FailureRateLimiter.Reservation forAddress = byAddress.reserve(address);
         if (forAddress.retryAfter().isPresent()) {
             forIdentity.slot().get().release();
-            throw new TooManyFailuresException(forAddress.retryAfter().get());
+            throw tooManyFailures(forAddress.retryAfter().get());
         }
         return new Check(forIdentity.slot().get(), forAddress.slot().get());
     }
@@ -142,10 +145,8 @@ public class AuthFailures {
                 method, reason, Instant.now());
         LOG.infof("authentication failed: identity=%s address=%s label=%s method=%s reason=%s", printable(identity),
                 address, printable(label), method, printable(reason));
-        // Keyed by source address, as the contract says; a broker outage must not turn a 401 into a 500.
-        emitter.sendMessage(Message.of(event).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(address).build()))
-                .subscribe().with(ok -> {
+        // A broker outage must not turn a 401 into a 500.
+        publisher.publish(event).subscribe().with(ok -> {
                 }, e -> LOG.warnf("authentication failure event %s not published: %s", event.eventId(),
                         e.getMessage()));
     }

@@ -24,11 +24,13 @@ import org.jboss.logging.Logger;
 
 import io.estuary.frontend.auth.ClientCertificatePolicy;
 import io.estuary.frontend.auth.LabelAuthorization;
-import io.estuary.frontend.messaging.CaChains;
-import io.quarkus.security.credential.CertificateCredential;
 import io.estuary.frontend.config.AuthConfig;
-import io.quarkus.security.identity.SecurityIdentity;
+import io.estuary.frontend.domain.DefaultLabel;
+import io.estuary.frontend.domain.EnrollmentUnavailableException;
+import io.estuary.frontend.domain.LabelNotAllowedException;
 import io.estuary.pki.policy.ReenrollmentRefusedException;
+import io.quarkus.security.credential.CertificateCredential;
+import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * Decides whether an authenticated client may enroll on a label: a password credential by its roles, a TLS client
@@ -42,7 +44,7 @@ public class EnrollmentAuthorization {
     @Inject
     AuthConfig config;
     @Inject
-    CaChains caChains;
+    CaChainSource caChains;
 
     private ClientCertificatePolicy certificatePolicy;
 
@@ -95,7 +97,7 @@ public class EnrollmentAuthorization {
         LabelAuthorization labels = new LabelAuthorization(config.labelRolePrefix());
         if (!labels.allows(identity.getRoles(), label)) {
             throw new LabelNotAllowedException("'" + identity.getPrincipal().getName() + "' may not enroll on label '"
-                    + (label.isEmpty() ? LabelAuthorization.DEFAULT_LABEL : label) + "' (needs role "
+                    + DefaultLabel.nameOf(label) + "' (needs role "
                     + labels.roleFor(label) + ")");
         }
         return label;

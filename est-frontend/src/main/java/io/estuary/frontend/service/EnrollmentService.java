@@ -1,14 +1,16 @@
 package io.estuary.frontend.service;
 
-import java.security.cert.X509Certificate;
 import java.security.KeyPair;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -16,9 +18,13 @@ import org.jboss.logging.Logger;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.frontend.config.FrontendConfig;
-import io.estuary.frontend.messaging.CaChains;
-import io.estuary.frontend.messaging.CsrPublisher;
-import io.estuary.frontend.messaging.IssuanceResultReader;
+import io.estuary.frontend.domain.EnrollmentFailedException;
+import io.estuary.frontend.domain.EnrollmentPendingException;
+import io.estuary.frontend.domain.EnrollmentRejectedException;
+import io.estuary.frontend.domain.EnrollmentUnavailableException;
+import io.estuary.frontend.domain.OperationNotSupportedException;
+import io.estuary.frontend.domain.ServerGeneratedKey;
+import io.estuary.frontend.domain.UnknownLabelException;
 import io.estuary.pki.ca.EnrollmentRequestId;
 import io.estuary.pki.ca.KeyTransport;
 import io.estuary.pki.policy.CertificateProfile;
@@ -30,22 +36,29 @@ import io.estuary.pki.policy.EstOperation;
 import io.estuary.pki.policy.ReenrollmentPolicy;
 import io.estuary.pki.wire.Base64Body;
 import io.estuary.pki.wire.CertsOnly;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
-/** One method per RFC 7030 operation; the REST layer only maps HTTP onto these. */
+/**
+ * The EST backend: one method per RFC 7030 operation, each handed what the request carries (the authenticated
+ * identity, the TLS client certificate chain or null, the label — {@code ""} for the unlabelled path — and the body)
+ * and making every decision about it; refusals are exceptions of {@code domain/}, which the REST layer maps to
+ * statuses.
+ */
 @ApplicationScoped
 public class EnrollmentService {
     private static final Logger LOG = Logger.getLogger(EnrollmentService.class);
 
     @Inject
-    CaChains caChains;
+    CaChainSource caChains;
     @Inject
     CsrPublisher publisher;
     @Inject
     PendingEnrollments pending;
     @Inject
-    IssuanceResultReader results;
+    IssuanceResults results;
     @Inject
     FrontendConfig config;
     @Inject
@@ -53,13 +66,8 @@ public class EnrollmentService {
     @Inject
     EnrollmentAuthorization authorization;
 
-    void logSignatureCheck(@jakarta.enterprise.event.Observes io.quarkus.runtime.StartupEvent event) {
+    void logSignatureCheck(@Observes StartupEvent event) {
         LOG.infof("CSR signatures are checked by %s", CertificationRequest.signatureCheckedBy());
-    }
-
-    /** The profile a label issues under; {@link UnknownLabelException} (404) for a label nobody configured. */
-    public CertificateProfile profileFor(String label) {
-        return labels.profileFor(label).orElseThrow(() -> new UnknownLabelException(label));
     }
 
     /** {@code /cacerts}: the chain of the CA the label's profile names, as certs-only DER. */
@@ -75,24 +83,28 @@ public class EnrollmentService {
     }
 
     /**
-     * {@code /simpleenroll}: checks the CSR and the label's policy here (so bad requests never reach Kafka),
-     * publishes it and waits for the signer's answer. Returns the issued certificate as certs-only DER.
+     * {@code /simpleenroll}: checks the client may enroll on the label, then the CSR against the profile of the label
+     * it enrolls under (so bad requests never reach Kafka), publishes it and waits for the signer's answer. Returns
+     * the issued certificate as certs-only DER.
+     *
+     * @param clientChain the TLS client certificate chain of the request, or null
      */
-    public Uni<byte[]> simpleEnroll(String requester, String label, String body) {
-        CertificateProfile profile = profileFor(label);
-        CertificationRequest csr = CertificationRequest.fromBody(body);
-        CsrPolicy.check(csr, profile);
-        return enroll(requester, label, EstOperation.SIMPLE_ENROLL, csr);
+    public Uni<byte[]> simpleEnroll(SecurityIdentity identity, X509Certificate[] clientChain, String label,
+            String body) {
+        String enrollAs = requireEnrollment(identity, clientChain, label);
+        CertificationRequest csr = checkedCsr(enrollAs, body);
+        return enroll(identity.getPrincipal().getName(), enrollAs, EstOperation.SIMPLE_ENROLL, csr);
     }
 
     /**
      * {@code /simplereenroll}: the client authenticates with the certificate it renews (its TLS client certificate,
      * which must be one Estuary issued and valid now: the handshake checks nothing); the CSR must name the same
-     * subject and subjectAltName.
+     * subject and subjectAltName. The identity is not used: the certificate is the credential.
      *
      * @param clientChain the TLS client certificate chain of the request, or null
      */
-    public Uni<byte[]> simpleReenroll(X509Certificate[] clientChain, String label, String body) {
+    public Uni<byte[]> simpleReenroll(SecurityIdentity identity, X509Certificate[] clientChain, String label,
+            String body) {
         CertificateProfile profile = profileFor(label);
         X509Certificate current = authorization.requireRenewable(clientChain);
         CertificationRequest csr = CertificationRequest.fromBody(body);
@@ -101,28 +113,25 @@ public class EnrollmentService {
         return enroll(current.getSubjectX500Principal().getName(), label, EstOperation.SIMPLE_REENROLL, csr);
     }
 
-    /** What {@code /serverkeygen} returns: the generated private key and its certificate. */
-    public record ServerGeneratedKey(byte[] pkcs8, byte[] certsOnly) {
-    }
-
     /**
      * {@code /serverkeygen} (RFC 7030 §4.4): the signer generates the key pair and seals the private key to a one-time
      * key held only by this request; it is opened here, returned once, and never logged or stored. There is no 202 on
      * this path: a retry could not open a key sealed for another request, so the client is told to ask again.
+     *
+     * @param clientChain the TLS client certificate chain of the request, or null
      */
-    public Uni<ServerGeneratedKey> serverKeyGen(String requester, String label, String body) {
-        CertificateProfile profile = profileFor(label);
-        CertificationRequest csr = CertificationRequest.fromBody(body);
-        CsrPolicy.check(csr, profile);
+    public Uni<ServerGeneratedKey> serverKeyGen(SecurityIdentity identity, X509Certificate[] clientChain,
+            String label, String body) {
+        String enrollAs = requireEnrollment(identity, clientChain, label);
+        CertificationRequest csr = checkedCsr(enrollAs, body);
         KeyPair transport = KeyTransport.oneTimeKeyPair();
         String requestId = UUID.randomUUID().toString();
-        PendingEnrollments.Waiting waiting = pending.join(requestId);
-        return publisher.publish(new CsrSubmitted(requestId, requester, label, EstOperation.SERVER_KEYGEN.path(),
-                Base64Body.compact(csr.encoded()), Instant.now(), Base64Body.compact(transport.getPublic().getEncoded())))
-                .onFailure().transform(e -> new EnrollmentUnavailableException("the CA cannot be reached; retry later", e))
-                .chain(() -> Uni.createFrom().completionStage(waiting.answer().copy()))
-                .ifNoItem().after(config.signerWait()).failWith(() -> new EnrollmentUnavailableException(
-                        "the CA has not answered in time; send a new request", null))
+        CsrSubmitted request = new CsrSubmitted(requestId, identity.getPrincipal().getName(), enrollAs,
+                EstOperation.SERVER_KEYGEN.path(), Base64Body.compact(csr.encoded()), Instant.now(),
+                Base64Body.compact(transport.getPublic().getEncoded()));
+        return signerAnswer(request, () -> new EnrollmentUnavailableException(
+                "the CA has not answered in time; send a new request", null))
+                // Nobody else can wait for this request: its answer is of no use once this wait ends.
                 .onTermination().invoke(() -> pending.forget(requestId))
                 .map(result -> {
                     byte[] certsOnly = certificateOrRejection(result);
@@ -134,14 +143,44 @@ public class EnrollmentService {
                 });
     }
 
+    /** {@code /fullcmc}: not offered, on any label that exists. */
+    public void fullCmc(String label) {
+        profileFor(label);
+        throw new OperationNotSupportedException("Full CMC is not supported; use simpleenroll");
+    }
+
+    /** The profile a label issues under; {@link UnknownLabelException} for a label nobody configured. */
+    private CertificateProfile profileFor(String label) {
+        return labels.profileFor(label).orElseThrow(() -> new UnknownLabelException(label));
+    }
+
+    /** The label a client may enroll on exists and this client may enroll there; returns the label it enrolls as. */
+    private String requireEnrollment(SecurityIdentity identity, X509Certificate[] clientChain, String label) {
+        profileFor(label);
+        return authorization.requireLabel(identity, clientChain, label);
+    }
+
+    private CertificationRequest checkedCsr(String label, String body) {
+        CertificateProfile profile = profileFor(label);
+        CertificationRequest csr = CertificationRequest.fromBody(body);
+        CsrPolicy.check(csr, profile);
+        return csr;
+    }
+
     /**
      * Hands a checked request to the signer at most once. A retry of the same request (same requester, label and CSR)
      * gets the answer already given, joins the wait already running, or — on another instance that never saw it —
-     * republishes it under the same id, which the signer answers without signing again.
+     * republishes it under the same id, which the signer answers without signing again. A request the signer has not
+     * answered within the wait is pending (202): its retry joins this wait or finds the answer.
      */
     private Uni<byte[]> enroll(String requester, String label, EstOperation operation, CertificationRequest csr) {
         byte[] der = csr.encoded();
         String requestId = EnrollmentRequestId.of(requester, label, operation.path(), der);
+        Supplier<Uni<byte[]>> submit = () -> signerAnswer(
+                new CsrSubmitted(requestId, requester, label, operation.path(), Base64Body.compact(der), Instant.now()),
+                () -> new EnrollmentPendingException("the CA has not answered yet; retry this request later",
+                        config.retryAfterSeconds()))
+                .map(EnrollmentService::certificateOrRejection);
         if (results.knows(requestId)) {
             // A retry of a decided request: its answer is read back from the topic, off the event loop.
             return Uni.createFrom().item(() -> results.find(requestId))
@@ -150,12 +189,17 @@ public class EnrollmentService {
                             "the earlier answer to this request cannot be read; retry later", e))
                     .chain(decided -> decided.isPresent()
                             ? Uni.createFrom().item(certificateOrRejection(decided.get()))
-                            : submit(requestId, requester, label, operation, der));
+                            : submit.get());
         }
-        return submit(requestId, requester, label, operation, der);
+        return submit.get();
     }
 
-    private Uni<byte[]> submit(String requestId, String requester, String label, EstOperation operation, byte[] der) {
+    /**
+     * The signer round trip: publishes the request unless this instance already waits for it, and waits for the
+     * answer up to the configured wait; a request still unanswered then fails with what {@code whenSilent} gives.
+     */
+    private Uni<IssuanceResult> signerAnswer(CsrSubmitted request, Supplier<RuntimeException> whenSilent) {
+        String requestId = request.requestId();
         PendingEnrollments.Waiting waiting = pending.join(requestId);
         if (results.knows(requestId)) {
             // The answer arrived between the lookup and the join, so the reader found nobody waiting: hand it over.
@@ -166,8 +210,7 @@ public class EnrollmentService {
         }
         Uni<Void> sent = Uni.createFrom().voidItem();
         if (waiting.first()) {
-            sent = publisher.publish(new CsrSubmitted(requestId, requester, label, operation.path(),
-                    Base64Body.compact(der), Instant.now()))
+            sent = publisher.publish(request)
                     .onFailure().transform(e -> {
                         pending.forget(requestId);
                         LOG.errorf("request %s could not be published: %s", requestId, e.getMessage());
@@ -179,10 +222,8 @@ public class EnrollmentService {
                 .ifNoItem().after(config.signerWait()).failWith(() -> {
                     LOG.infof("request %s: no answer from the signer within %s; told the client to retry",
                             requestId, config.signerWait());
-                    return new EnrollmentPendingException("the CA has not answered yet; retry this request later",
-                            config.retryAfterSeconds());
-                })
-                .map(EnrollmentService::certificateOrRejection);
+                    return whenSilent.get();
+                });
     }
 
     private static byte[] certificateOrRejection(IssuanceResult result) {

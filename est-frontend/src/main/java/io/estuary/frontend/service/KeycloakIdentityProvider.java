@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import io.estuary.frontend.auth.CredentialCache;
 import io.estuary.frontend.auth.KeycloakPasswordCheck;
 import io.estuary.frontend.config.AuthConfig;
+import io.estuary.frontend.domain.TooManyFailuresException;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.security.AuthenticationFailedException;

@@ -1,4 +1,4 @@
-package io.estuary.frontend.rest;
+package io.estuary.frontend.listener;
 
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +43,7 @@ public class CanonicalResponseHeaders {
         context.next();
     }
 
-    static void canonicalise(MultiMap headers) {
+    public static void canonicalise(MultiMap headers) {
         boolean rewrite = false;
         for (Map.Entry<String, String> header : headers) {
             if (!header.getKey().equals(canonical(header.getKey())) || isLowerCaseBasic(header)) {

@@ -1,4 +1,4 @@
-package io.estuary.frontend.service;
+package io.estuary.frontend.domain;
 
 /** The signer refused the request; the reason is safe to show to the client. */
 public class EnrollmentRejectedException extends RuntimeException {

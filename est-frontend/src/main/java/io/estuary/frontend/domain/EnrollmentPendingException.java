@@ -1,4 +1,4 @@
-package io.estuary.frontend.service;
+package io.estuary.frontend.domain;
 
 /** The signer has not answered within the wait; the client should retry after the given delay. */
 public class EnrollmentPendingException extends RuntimeException {

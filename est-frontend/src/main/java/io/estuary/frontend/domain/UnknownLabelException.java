@@ -1,4 +1,4 @@
-package io.estuary.frontend.service;
+package io.estuary.frontend.domain;
 
 /** The request names a label this service does not know. */
 public class UnknownLabelException extends RuntimeException {

@@ -6,22 +6,23 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import io.estuary.contracts.AuthenticationFailed;
 import io.estuary.contracts.Channels;
-import io.estuary.contracts.CsrSubmitted;
+import io.estuary.frontend.service.AuthFailurePublisher;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
-/** Publishes CSR events keyed by requester, so one requester's requests stay in order on one partition. */
+/** Publishes failed authentications keyed by source address, as the contract says. */
 @ApplicationScoped
-public class CsrPublisher {
+public class KafkaAuthFailurePublisher implements AuthFailurePublisher {
     @Inject
-    @Channel(Channels.CSR_REQUESTS)
-    MutinyEmitter<CsrSubmitted> emitter;
+    @Channel(Channels.AUTH_FAILURES)
+    MutinyEmitter<AuthenticationFailed> emitter;
 
-    /** Completes once the broker has acknowledged the event. */
-    public Uni<Void> publish(CsrSubmitted event) {
+    @Override
+    public Uni<Void> publish(AuthenticationFailed event) {
         return emitter.sendMessage(Message.of(event).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(event.requester()).build()));
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(event.sourceAddress()).build()));
     }
 }

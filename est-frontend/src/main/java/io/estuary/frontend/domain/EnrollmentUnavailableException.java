@@ -1,4 +1,4 @@
-package io.estuary.frontend.service;
+package io.estuary.frontend.domain;
 
 /** The request could not be handed to the CA (the broker is unreachable); nothing was issued. */
 public class EnrollmentUnavailableException extends RuntimeException {
