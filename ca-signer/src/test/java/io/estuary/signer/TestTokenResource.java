@@ -1,9 +1,18 @@
 package io.estuary.signer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
-import io.estuary.pki.ca.CaCommand;
+import org.bouncycastle.asn1.x500.X500Name;
+
+import io.estuary.pki.ca.TokenCas;
+import io.estuary.pki.token.Pkcs11Token;
+import io.estuary.pki.wire.Pem;
 import io.estuary.testkit.SoftHsmTestToken;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -15,9 +24,15 @@ public class TestTokenResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         Path tokens = SoftHsmTestToken.initialise();
         caPem = tokens.getParent().resolve("signer-test-ca.pem");
-        CaCommand.run(new String[] { "init-root", "--library", SoftHsmTestToken.LIBRARY, "--alias", "estuary-ca",
-                "--subject", "CN=Signer Test CA", "--key-type", "EC-P256", "--out", caPem.toString() },
+        Pkcs11Token token = Pkcs11Token.open(new Pkcs11Token.Settings("estuary-ca", SoftHsmTestToken.LIBRARY, 0),
                 SoftHsmTestToken.PIN.toCharArray());
+        try {
+            Files.writeString(caPem, Pem.encode(new TokenCas(token).createRoot("estuary-ca",
+                    new X500Name("CN=Signer Test CA"), TokenCas.KeyType.EC_P256, Duration.ofDays(3650),
+                    Instant.now())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return Map.of();
     }
 

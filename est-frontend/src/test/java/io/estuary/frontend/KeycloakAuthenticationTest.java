@@ -17,9 +17,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.estuary.admin.keycloak.DeviceProvisioning;
 import io.estuary.contracts.AuthenticationFailed;
 import io.estuary.contracts.Topics;
-import io.estuary.frontend.auth.DeviceProvisioning;
 import io.estuary.frontend.auth.LabelAuthorization;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
@@ -64,7 +64,7 @@ class KeycloakAuthenticationTest {
     static void connect() throws Exception {
         provisioning = new DeviceProvisioning(URI.create(keycloakUrl()), "estuary", "admin",
                 Files.readString(Path.of(System.getenv("ESTUARY_KEYCLOAK_ADMIN_PASSWORD_FILE"))).strip(),
-                new LabelAuthorization("est-label:"));
+                new LabelAuthorization("est-label:")::roleFor);
     }
 
     @Test

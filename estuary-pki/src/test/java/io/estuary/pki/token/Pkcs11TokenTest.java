@@ -14,16 +14,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.estuary.testkit.SoftHsmTestToken;
 import io.estuary.testkit.TestCsrs;
 
-import io.estuary.pki.ca.CaCommand;
 import io.estuary.pki.ca.CertificateAuthority;
 import io.estuary.pki.ca.CertificateAuthorityTest;
 import io.estuary.pki.ca.IssuedCertificate;
+import io.estuary.pki.ca.TokenCas;
+import io.estuary.pki.ca.TokenCas.KeyType;
 import io.estuary.pki.policy.CertificateProfile;
 import io.estuary.pki.policy.CertificationRequest;
 import io.estuary.pki.wire.Pem;
@@ -38,13 +40,15 @@ class Pkcs11TokenTest {
     static void createCasInTheToken() throws Exception {
         Path tokens = SoftHsmTestToken.initialise();
         work = tokens.getParent();
-        char[] pin = SoftHsmTestToken.PIN.toCharArray();
-        assertEquals(0, CaCommand.run(new String[] { "init-root", "--library", SoftHsmTestToken.LIBRARY, "--alias",
-                "ec-ca", "--subject", "CN=EC Test CA", "--key-type", "EC-P256", "--out",
-                work.resolve("ec-ca.pem").toString() }, pin));
-        assertEquals(0, CaCommand.run(new String[] { "init-root", "--library", SoftHsmTestToken.LIBRARY, "--alias",
-                "rsa-ca", "--subject", "CN=RSA Test CA", "--key-type", "RSA-2048", "--out",
-                work.resolve("rsa-ca.pem").toString() }, pin));
+        TokenCas cas = new TokenCas(Pkcs11Token.open(SETTINGS, SoftHsmTestToken.PIN.toCharArray()));
+        Files.writeString(work.resolve("ec-ca.pem"), Pem.encode(cas.createRoot("ec-ca", new X500Name("CN=EC Test CA"),
+                KeyType.EC_P256, Duration.ofDays(3650), Instant.now())));
+        Files.writeString(work.resolve("rsa-ca.pem"), Pem.encode(cas.createRoot("rsa-ca",
+                new X500Name("CN=RSA Test CA"), KeyType.RSA_2048, Duration.ofDays(3650), Instant.now())));
+    }
+
+    private static TokenCas cas() {
+        return new TokenCas(Pkcs11Token.open(SETTINGS, SoftHsmTestToken.PIN.toCharArray()));
     }
 
     @Test
@@ -65,11 +69,10 @@ class Pkcs11TokenTest {
     @Test
     void anIssuingCaUnderTheRootSignsWithItsChain() throws Exception {
         char[] pin = SoftHsmTestToken.PIN.toCharArray();
-        Path chainFile = work.resolve("issuing.pem");
-        assertEquals(0, CaCommand.run(new String[] { "init-issuing", "--library", SoftHsmTestToken.LIBRARY,
-                "--alias", "issuing-ca", "--issuer-alias", "ec-ca", "--subject", "CN=Issuing Test CA", "--key-type",
-                "EC-P384", "--out", chainFile.toString() }, pin));
+        List<X509Certificate> chain = cas().createIssuing("issuing-ca", "ec-ca", new X500Name("CN=Issuing Test CA"),
+                KeyType.EC_P384, Duration.ofDays(1825), Instant.now());
         CertificateAuthority issuing = CertificateAuthority.inToken(Pkcs11Token.open(SETTINGS, pin), "issuing-ca");
+        assertEquals(chain, issuing.chain());
         assertEquals(2, issuing.chain().size());
         assertEquals(0, issuing.certificate().getBasicConstraints(), "pathlen 0");
         issuing.certificate().verify(issuing.chain().get(1).getPublicKey());
@@ -82,29 +85,18 @@ class Pkcs11TokenTest {
     @Test
     void aKeyCertifiedByAnExternalRootIsImported() throws Exception {
         char[] pin = SoftHsmTestToken.PIN.toCharArray();
-        Path csrFile = work.resolve("external.csr");
-        assertEquals(0, CaCommand.run(new String[] { "request", "--library", SoftHsmTestToken.LIBRARY, "--alias",
-                "external-ca", "--subject", "CN=Externally Rooted CA", "--out", csrFile.toString() }, pin));
+        TokenCas cas = cas();
+        CertificationRequest csr = CertificationRequest.fromDer(cas.request("external-ca",
+                new X500Name("CN=Externally Rooted CA"), KeyType.EC_P256, Instant.now()).getEncoded());
         // The external root, here a software CA, signs the CSR.
-        var parsed = (org.bouncycastle.pkcs.PKCS10CertificationRequest) new org.bouncycastle.openssl.PEMParser(
-                Files.newBufferedReader(csrFile)).readObject();
-        CertificationRequest csr = CertificationRequest.fromDer(parsed.getEncoded());
         CertificateAuthority externalRoot = CertificateAuthorityTest.softwareCa(Duration.ofDays(365));
         X509Certificate signed = externalRoot.issueSubordinateCa(csr.subject(), csr.publicKey(), Duration.ofDays(100),
                 Instant.now());
-        Path chainFile = work.resolve("external-chain.pem");
-        Files.writeString(chainFile, Pem.encode(signed, externalRoot.certificate()));
-
         // A chain for another key is refused.
-        Path wrong = work.resolve("wrong-chain.pem");
-        Files.writeString(wrong, Pem.encode(externalRoot.certificate()));
-        assertThrows(IllegalArgumentException.class, () -> CaCommand.run(new String[] { "import", "--library",
-                SoftHsmTestToken.LIBRARY, "--alias", "external-ca", "--chain", wrong.toString(), "--out",
-                work.resolve("x.pem").toString() }, pin));
+        assertThrows(IllegalArgumentException.class, () -> cas.importChain("external-ca",
+                List.of(externalRoot.certificate())));
 
-        assertEquals(0, CaCommand.run(new String[] { "import", "--library", SoftHsmTestToken.LIBRARY, "--alias",
-                "external-ca", "--chain", chainFile.toString(), "--out", work.resolve("imported.pem").toString() },
-                pin));
+        cas.importChain("external-ca", List.of(signed, externalRoot.certificate()));
         CertificateAuthority imported = CertificateAuthority.inToken(Pkcs11Token.open(SETTINGS, pin), "external-ca");
         assertEquals(List.of(signed, externalRoot.certificate()), imported.chain());
         imported.issue(CertificationRequest.fromDer(TestCsrs.csr("d", TestCsrs.ecP256())),
@@ -129,24 +121,9 @@ class Pkcs11TokenTest {
 
     @Test
     void refusesToReplaceAnExistingCa() {
-        assertThrows(IllegalStateException.class, () -> CaCommand.run(new String[] { "init-root", "--library",
-                SoftHsmTestToken.LIBRARY, "--alias", "ec-ca", "--subject", "CN=Other", "--out",
-                work.resolve("other.pem").toString() }, SoftHsmTestToken.PIN.toCharArray()));
-    }
-
-    @Test
-    void aWrongPinIsAClearError() throws Exception {
-        // Its own JVM: PKCS#11 login state is per process, and this one is already logged in.
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), CaCommand.class.getName(), "export", "--library",
-                SoftHsmTestToken.LIBRARY, "--alias", "ec-ca", "--out", work.resolve("x.pem").toString())
-                .redirectErrorStream(true);
-        builder.environment().put("ESTUARY_HSM_PIN", "wrong-pin");
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertEquals(2, process.waitFor(), output);
-        assertTrue(output.contains("error: cannot log in to the PKCS#11 token"), output);
-        assertFalse(output.contains("wrong-pin"), "the PIN is never echoed");
+        TokenCas cas = cas();
+        assertThrows(IllegalStateException.class, () -> cas.createRoot("ec-ca", new X500Name("CN=Other"),
+                KeyType.EC_P256, Duration.ofDays(1), Instant.now()));
     }
 
     @Test

@@ -1,8 +1,12 @@
+package io.estuary.admin.kafka;
+
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -11,16 +15,29 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import io.estuary.contracts.Topics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * Waits until the broker answers an admin call, then creates every topic in {@link Topics#ALL} that is missing, with
- * its partition count. One JVM for all of it: each Kafka CLI tool would be its own slow JVM.
- * Usage: java -cp 'kafka-lib/*:contracts-classes' deploy/CreateTopics.java BOOTSTRAP [TIMEOUT_SECONDS]
+ * Waits until the broker answers an admin call, then creates every topic of {@link Topics#ALL} that is missing, with
+ * its partition count. This is also how the stack script learns that the broker is ready.
  */
-public class CreateTopics {
-    public static void main(String[] args) throws Exception {
-        String bootstrap = args[0];
-        Instant deadline = Instant.now().plusSeconds(args.length > 1 ? Long.parseLong(args[1]) : 120);
+@Command(name = "topics", description = "Kafka topics of Estuary.", synopsisSubcommandLabel = "create")
+public final class TopicsCommand {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Command(name = "create", description = "Waits for the broker, then creates the missing topics.")
+    int create(@Option(names = "--bootstrap", required = true, description = "host:port of the broker") String bootstrap,
+            @Option(names = "--timeout", defaultValue = "PT120S",
+                    description = "how long to wait for the broker (ISO-8601, default ${DEFAULT-VALUE})") Duration timeout)
+            throws InterruptedException, ExecutionException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Instant deadline = Instant.now().plus(timeout);
         Properties properties = new Properties();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
@@ -32,8 +49,8 @@ public class CreateTopics {
                     existing = admin.listTopics().names().get();
                 } catch (ExecutionException e) {
                     if (Instant.now().isAfter(deadline)) {
-                        System.err.println("Kafka at " + bootstrap + " did not answer: " + e.getCause().getMessage());
-                        System.exit(1);
+                        err.println("Kafka at " + bootstrap + " did not answer: " + e.getCause().getMessage());
+                        return 1;
                     }
                     Thread.sleep(1000);
                 }
@@ -43,9 +60,9 @@ public class CreateTopics {
                     int partitions = admin.describeTopics(Set.of(topic.name())).allTopicNames().get()
                             .get(topic.name()).partitions().size();
                     if (partitions != topic.partitions()) {
-                        System.err.printf("topic %s has %d partitions, expected %d%n", topic.name(), partitions,
+                        err.printf("topic %s has %d partitions, expected %d%n", topic.name(), partitions,
                                 topic.partitions());
-                        System.exit(1);
+                        return 1;
                     }
                     continue;
                 }
@@ -55,7 +72,7 @@ public class CreateTopics {
                             : Map.of("retention.ms", "-1");
                     admin.createTopics(Set.of(new NewTopic(topic.name(), topic.partitions(), (short) 1)
                             .configs(configs))).all().get();
-                    System.out.println("created topic " + topic.name() + " with " + topic.partitions() + " partitions");
+                    out.println("created topic " + topic.name() + " with " + topic.partitions() + " partitions");
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
@@ -63,5 +80,6 @@ public class CreateTopics {
                 }
             }
         }
+        return 0;
     }
 }

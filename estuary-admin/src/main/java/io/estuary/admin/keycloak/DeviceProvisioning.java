@@ -1,4 +1,4 @@
-package io.estuary.frontend.auth;
+package io.estuary.admin.keycloak;
 
 import java.io.IOException;
 import java.net.URI;
@@ -7,24 +7,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.frontend.domain.DefaultLabel;
-
 /**
  * Creates device enrollment credentials in the Keycloak realm through its admin REST API: a user named after the
  * device with a generated password and one {@code est-label:<label>} realm role per label it may enroll on. The
- * password is returned once and stored nowhere else. Run by {@code deploy/estuary provision-device}.
+ * password is returned once and stored nowhere else. {@code labelRole} names the realm role of a label (the frontend's
+ * label authorization reads the same roles). Run by {@code deploy/estuary provision-device}.
  */
 public final class DeviceProvisioning {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,16 +41,16 @@ public final class DeviceProvisioning {
     private final String realm;
     private final String adminUser;
     private final String adminPassword;
-    private final LabelAuthorization labelRoles;
+    private final Function<String, String> labelRole;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     public DeviceProvisioning(URI keycloak, String realm, String adminUser, String adminPassword,
-            LabelAuthorization labelRoles) {
+            Function<String, String> labelRole) {
         this.base = keycloak.toString().replaceAll("/+$", "");
         this.realm = realm;
         this.adminUser = adminUser;
         this.adminPassword = adminPassword;
-        this.labelRoles = labelRoles;
+        this.labelRole = labelRole;
     }
 
     /** Creates the device's user with a fresh password and the roles of the labels; fails if the name is taken. */
@@ -75,7 +74,7 @@ public final class DeviceProvisioning {
         String userId = location.substring(location.lastIndexOf('/') + 1);
         List<JsonNode> roles = new ArrayList<>();
         for (String label : labels) {
-            roles.add(role(token, labelRoles.roleFor(label)));
+            roles.add(role(token, labelRole.apply(label)));
         }
         expect(send(token, "POST", "/users/" + userId + "/role-mappings/realm", roles), 204, "assign roles");
         return new Credential(device, password, List.copyOf(labels));
@@ -149,47 +148,5 @@ public final class DeviceProvisioning {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    }
-
-    /**
-     * {@code DeviceProvisioning <device> [--labels a,b]}; Keycloak from {@code ESTUARY_KEYCLOAK_URL}, the administrator
-     * from {@code ESTUARY_KEYCLOAK_ADMIN_USER} (default {@code admin}) and the password file named by
-     * {@code ESTUARY_KEYCLOAK_ADMIN_PASSWORD_FILE}.
-     */
-    public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args[0].startsWith("-")) {
-            System.err.println("usage: provision-device <device-name> [--labels label1,label2]   (default: default)");
-            System.exit(2);
-        }
-        List<String> labels = List.of(DefaultLabel.NAME);
-        for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--labels") && i + 1 < args.length) {
-                labels = List.of(args[++i].split(","));
-            } else {
-                System.err.println("unknown argument: " + args[i]);
-                System.exit(2);
-            }
-        }
-        Map<String, String> env = System.getenv();
-        String passwordFile = env.get("ESTUARY_KEYCLOAK_ADMIN_PASSWORD_FILE");
-        if (passwordFile == null) {
-            System.err.println("ESTUARY_KEYCLOAK_ADMIN_PASSWORD_FILE is not set");
-            System.exit(2);
-        }
-        DeviceProvisioning provisioning = new DeviceProvisioning(
-                URI.create(env.getOrDefault("ESTUARY_KEYCLOAK_URL", "http://127.0.0.1:8180")),
-                env.getOrDefault("ESTUARY_KEYCLOAK_REALM", "estuary"),
-                env.getOrDefault("ESTUARY_KEYCLOAK_ADMIN_USER", "admin"),
-                Files.readString(Path.of(passwordFile)).strip(), new LabelAuthorization("est-label:"));
-        try {
-            Credential credential = provisioning.provision(args[0], labels);
-            System.out.println("username " + credential.username());
-            System.out.println("password " + credential.password());
-            System.out.println("labels   " + String.join(",", credential.labels()));
-            System.err.println("The password is shown once; it is not stored by Estuary.");
-        } catch (RuntimeException e) {
-            System.err.println("provision-device: " + e.getMessage());
-            System.exit(1);
-        }
     }
 }

@@ -1,0 +1,67 @@
+# Measuring the running stack: the load benchmark and the CPU profiler.
+# shellcheck shell=bash
+
+# The load benchmark against the running stack (deploy/estuary up first); prints and writes bench-results.md.
+bench() {
+  service_env
+  # Built again when one of its sources changed since its last build (Maven rewrites classpath.txt at every build),
+  # so a pulled change is what gets measured.
+  local built=$ROOT/load-bench/target/classpath.txt
+  if [ ! -f "$built" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT/load-bench" "$ROOT/estuary-pki" "$ROOT/estuary-testkit" \
+      "$ROOT/estuary-contracts" -newer "$built" \( -path '*/src/*' -o -name pom.xml \) -print -quit)" ]; then
+    (cd "$ROOT" && mvn -B -q package -DskipTests -pl load-bench -am) >&2
+  fi
+  curl -sf "$(health_url est-frontend)" >/dev/null || die "the stack is not up: run deploy/estuary up"
+  # shellcheck disable=SC2086 # word splitting wanted: a list of JVM options
+  java ${ESTUARY_BENCH_JAVA_OPTS-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+    -cp "$ROOT/load-bench/target/classes:$(cat "$ROOT/load-bench/target/classpath.txt")" \
+    io.estuary.bench.EnrollmentBenchmark --host localhost --port "$ESTUARY_EST_PORT" \
+    --trust "$STATE/pki/tls-trust-anchor.pem" --user estuary-demo --out "$ROOT/bench-results.md" "$@"
+}
+
+# Where a running service spends its CPU, by sampling it with async-profiler (attached through jcmd, so nothing
+# restarts; JFR, tried first, sets a warm service's JIT compiling again and disturbs what it measures). Run it beside
+# bench. Writes a flame graph (open the .html in a browser) and the collapsed stacks, one line per distinct stack.
+profile() {
+  local service=${1:-} seconds=30 pidfile
+  shift || true
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --seconds) seconds=${2:-}; shift 2 || die "--seconds needs a value" ;;
+      *) die "unknown option $1" ;;
+    esac
+  done
+  [[ $seconds =~ ^[1-9][0-9]*$ ]] || die "--seconds must be a whole number of seconds"
+  case $service in
+    ca-signer|est-frontend|audit-service|renewal-scheduler) pidfile=$STATE/run/$service.pid ;;
+    kafka) pidfile=$STATE/kafka/kafka.pid ;;
+    *) die "usage: deploy/estuary profile ca-signer|est-frontend|audit-service|renewal-scheduler|kafka [--seconds 30]" ;;
+  esac
+  pid_alive "$pidfile" || die "$service is not running: run deploy/estuary up"
+  local pid lib dir=$CACHE/async-profiler-$ASYNC_PROFILER_VERSION
+  pid=$(cat "$pidfile")
+  lib=$dir/linux-x64/libasyncProfiler.so
+  if [ ! -f "$lib" ]; then
+    log "fetching async-profiler $ASYNC_PROFILER_VERSION from Maven Central (once)"
+    mkdir -p "$dir"
+    mvn -B -q dependency:copy -Dartifact="tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION:jar:linux-x64" \
+      -DoutputDirectory="$dir" >&2
+    (cd "$dir" && jar xf "async-profiler-$ASYNC_PROFILER_VERSION-linux-x64.jar" linux-x64/libasyncProfiler.so)
+    [ -f "$lib" ] || die "async-profiler's library is not in its jar"
+  fi
+  local out
+  out=$STATE/profiles/$service-$(date -u +%Y%m%dT%H%M%SZ)
+  mkdir -p "$STATE/profiles"
+  # jcmd reads key=value pairs itself: the agent's options go quoted. 5 ms between samples of on-CPU threads.
+  jcmd "$pid" JVMTI.agent_load "$lib" "\"start,event=cpu,interval=5ms\"" >/dev/null \
+    || die "could not attach async-profiler to $service (pid $pid)"
+  log "sampling $service (pid $pid) for $seconds s"
+  sleep "$seconds"
+  jcmd "$pid" JVMTI.agent_load "$lib" "\"dump,file=$out.collapsed,collapsed\"" >/dev/null
+  jcmd "$pid" JVMTI.agent_load "$lib" "\"stop,file=$out.html\"" >/dev/null
+  { [ -f "$out.collapsed" ] && [ -f "$out.html" ]; } \
+    || die "async-profiler wrote no profile (see $service's log, $STATE/logs, for its message)"
+  log "$(awk '{n += $NF} END {print n + 0}' "$out.collapsed") samples (an idle service gives few)"
+  log "flame graph (open in a browser), then the collapsed stacks:"
+  printf '%s\n' "$out.html" "$out.collapsed"
+}

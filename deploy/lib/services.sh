@@ -1,0 +1,77 @@
+# The four services: built, configured from the state folder, started in order and awaited, stopped.
+# shellcheck shell=bash
+
+build() {
+  if [ "${ESTUARY_SKIP_BUILD:-0}" = 1 ]; then return; fi
+  log "building (mvn package)"
+  (cd "$ROOT" && mvn -B -q package -DskipTests) >&2
+}
+
+service_env() {
+  hsm_env
+  export ESTUARY_DB_PASSWORD; ESTUARY_DB_PASSWORD=$(secret db-password)
+  export ESTUARY_DEMO_PASSWORD; ESTUARY_DEMO_PASSWORD=$(secret demo-password)
+  export ESTUARY_TLS_CERT=$STATE/pki/tls-server.pem
+  export ESTUARY_TLS_KEY=$STATE/pki/tls-server.key
+  # Client certificates are judged by the frontend, not the handshake: from Estuary's CAs, or from the bootstrap
+  # (manufacturer) CAs placed in pki/bootstrap/<label>/*.pem, each on its label only.
+  export ESTUARY_BOOTSTRAP_CA_DIR=$STATE/pki/bootstrap
+  export ESTUARY_KEYCLOAK_ADMIN_PASSWORD_FILE=$STATE/secrets/keycloak-admin-password
+}
+
+health_url() {
+  case $1 in
+    ca-signer) echo "http://127.0.0.1:$ESTUARY_SIGNER_MANAGEMENT_PORT/q/health/ready" ;;
+    est-frontend) echo "http://127.0.0.1:$ESTUARY_FRONTEND_MANAGEMENT_PORT/q/health/ready" ;;
+    audit-service) echo "http://127.0.0.1:$ESTUARY_AUDIT_PORT/q/health/ready" ;;
+    renewal-scheduler) echo "http://127.0.0.1:$ESTUARY_RENEWAL_PORT/q/health/ready" ;;
+  esac
+}
+
+services_up() {
+  service_env
+  init_hsm
+  make_tls
+  mkdir -p "$STATE/run" "$STATE/logs" "$ESTUARY_BOOTSTRAP_CA_DIR"
+  local s
+  for s in "${SERVICES[@]}"; do
+    local jar=$ROOT/$s/target/quarkus-app/quarkus-run.jar
+    [ -f "$jar" ] || die "$s is not built; run: mvn -B package -DskipTests"
+    if pid_alive "$STATE/run/$s.pid"; then log "$s already running"; continue; fi
+    log "starting $s"
+    # The frontend and the signer each keep the positions of the retry window's results (a million at a thousand
+    # enrollments a second): a heap with room for a large young generation collects seldom, so a pause delays few
+    # requests. The audit trail and the renewal tracker hold little.
+    local heap=384m
+    case $s in est-frontend) heap=${ESTUARY_FRONTEND_HEAP:-1g} ;; ca-signer) heap=${ESTUARY_SIGNER_HEAP:-1g} ;; esac
+    # shellcheck disable=SC2206 # word splitting wanted: ESTUARY_SERVICE_JAVA_OPTS is a list of JVM options
+    local jvm=(-Xms$heap -Xmx$heap ${ESTUARY_SERVICE_JAVA_OPTS-})
+    # The signer alone gets the token; the other services never see its PIN.
+    if [ "$s" = ca-signer ]; then
+      nohup java "${jvm[@]}" -jar "$jar" > "$STATE/logs/$s.log" 2>&1 &
+    else
+      # The audit trail and the renewal tracker read Kafka behind the enrollment path: on a shared machine they run
+      # at a lower CPU priority, lag during a burst and catch up after it (nothing is lost: Kafka keeps the events).
+      local niceness=0
+      case $s in audit-service|renewal-scheduler) niceness=${ESTUARY_DOWNSTREAM_NICENESS:-10} ;; esac
+      nohup env -u ESTUARY_HSM_PIN_FILE -u ESTUARY_HSM_PIN -u ESTUARY_KEYCLOAK_ADMIN_PASSWORD_FILE \
+        nice -n "$niceness" java "${jvm[@]}" -jar "$jar" > "$STATE/logs/$s.log" 2>&1 &
+    fi
+    echo $! > "$STATE/run/$s.pid"
+  done
+  for s in "${SERVICES[@]}"; do
+    local url tries=0
+    url=$(health_url "$s")
+    until curl -sf "$url" >/dev/null 2>&1; do
+      pid_alive "$STATE/run/$s.pid" || { tail -n 40 "$STATE/logs/$s.log" >&2; die "$s exited; see $STATE/logs/$s.log"; }
+      tries=$((tries + 1)); [ $tries -lt 180 ] || die "$s not ready after 180 s; see $STATE/logs/$s.log"
+      sleep 1
+    done
+    log "$s ready"
+  done
+}
+
+services_down() {
+  local s
+  for s in est-frontend audit-service renewal-scheduler ca-signer; do stop_pid "$STATE/run/$s.pid" "$s"; done
+}

@@ -1,0 +1,150 @@
+package io.estuary.pki.ca;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAKeyGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+import io.estuary.pki.token.Pkcs11Token;
+
+/**
+ * Creates CAs inside a PKCS#11 token: every key is generated in the token, sensitive and never extractable, and its
+ * certificate (or chain) is stored next to it under the CA's alias. The operator's CA commands are built on this.
+ */
+public final class TokenCas {
+
+    /** The key types a CA key may have, by the names the operator types. */
+    public enum KeyType {
+        EC_P256("EC-P256"), EC_P384("EC-P384"), RSA_2048("RSA-2048"), RSA_3072("RSA-3072");
+
+        private final String label;
+
+        KeyType(String label) {
+            this.label = label;
+        }
+
+        public static KeyType of(String label) {
+            return Arrays.stream(values()).filter(type -> type.label.equals(label)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unsupported key type " + label
+                            + " (EC-P256, EC-P384, RSA-2048, RSA-3072)"));
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private final Pkcs11Token token;
+
+    public TokenCas(Pkcs11Token token) {
+        this.token = token;
+    }
+
+    /** A self-signed root whose key is made in the token; refuses an alias the token already holds. */
+    public X509Certificate createRoot(String alias, X500Name subject, KeyType keyType, Duration validity,
+            Instant now) {
+        refuseExisting(alias);
+        KeyPair keyPair = generate(keyType);
+        X509Certificate certificate = CertificateAuthority.selfSignedRoot(subject, keyPair.getPublic(),
+                keyPair.getPrivate(), token.provider(), validity, now);
+        token.storeCertificate(alias, keyPair.getPrivate(), certificate);
+        return certificate;
+    }
+
+    /** An issuing CA signed by the token's CA {@code issuerAlias}; returns its chain, its own certificate first. */
+    public List<X509Certificate> createIssuing(String alias, String issuerAlias, X500Name subject, KeyType keyType,
+            Duration validity, Instant now) {
+        refuseExisting(alias);
+        CertificateAuthority issuer = CertificateAuthority.inToken(token, issuerAlias);
+        KeyPair keyPair = generate(keyType);
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(issuer.issueSubordinateCa(subject, keyPair.getPublic(), validity, now));
+        chain.addAll(issuer.chain());
+        token.storeCertificate(alias, keyPair.getPrivate(), chain.toArray(X509Certificate[]::new));
+        return chain;
+    }
+
+    /** A key for a CA that an external root will certify, and the CSR to send it; {@link #importChain} completes it. */
+    public PKCS10CertificationRequest request(String alias, X500Name subject, KeyType keyType, Instant now) {
+        refuseExisting(alias);
+        KeyPair keyPair = generate(keyType);
+        // A placeholder self-signed certificate keeps the key addressable until the signed one is imported.
+        token.storeCertificate(alias, keyPair.getPrivate(), CertificateAuthority.selfSignedRoot(subject,
+                keyPair.getPublic(), keyPair.getPrivate(), token.provider(), Duration.ofDays(30), now));
+        try {
+            return new JcaPKCS10CertificationRequestBuilder(subject, keyPair.getPublic())
+                    .build(new JcaContentSignerBuilder(CertificateAuthority.signatureAlgorithm(keyPair.getPrivate(),
+                            keyPair.getPublic())).setProvider(token.provider()).build(keyPair.getPrivate()));
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign the CSR in the token: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stores the signed chain of a key made by {@link #request}: its first certificate must carry that key and be a CA
+     * certificate, and each certificate must be signed by the next.
+     */
+    public void importChain(String alias, List<X509Certificate> chain) {
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("the chain holds no certificate");
+        }
+        CertificateAuthority current = CertificateAuthority.inToken(token, alias);
+        if (!chain.get(0).getPublicKey().equals(current.certificate().getPublicKey())) {
+            throw new IllegalArgumentException("the certificate's key is not the key of '" + alias + "'");
+        }
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            try {
+                chain.get(i).verify(chain.get(i + 1).getPublicKey());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("certificate " + i + " of the chain is not signed by certificate "
+                        + (i + 1));
+            }
+        }
+        if (chain.get(0).getBasicConstraints() < 0) {
+            throw new IllegalArgumentException("the imported certificate is not a CA certificate");
+        }
+        token.storeCertificate(alias, token.privateKey(alias), chain.toArray(X509Certificate[]::new));
+    }
+
+    private KeyPair generate(KeyType keyType) {
+        try {
+            KeyPairGenerator generator;
+            switch (keyType) {
+                case EC_P256, EC_P384 -> {
+                    generator = KeyPairGenerator.getInstance("EC", token.provider());
+                    generator.initialize(new ECGenParameterSpec(keyType == KeyType.EC_P256 ? "secp256r1"
+                            : "secp384r1"));
+                }
+                default -> {
+                    generator = KeyPairGenerator.getInstance("RSA", token.provider());
+                    generator.initialize(new RSAKeyGenParameterSpec(keyType == KeyType.RSA_2048 ? 2048 : 3072,
+                            RSAKeyGenParameterSpec.F4));
+                }
+            }
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("key generation in the token failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void refuseExisting(String alias) {
+        if (token.contains(alias)) {
+            throw new IllegalStateException("the token already holds a CA under alias '" + alias
+                    + "'; use export to write its certificate");
+        }
+    }
+}
