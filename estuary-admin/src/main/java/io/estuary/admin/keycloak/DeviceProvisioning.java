@@ -18,7 +18,6 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.estuary.frontend.domain.DefaultLabel;
 /**
  * Creates device enrollment credentials in the Keycloak realm through its admin REST API: a user named after the
  * device with a generated password and one {@code est-label:<label>} realm role per label it may enroll on. The
