@@ -16,12 +16,12 @@ import java.util.Objects;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
+import io.estuary.audit.domain.AuditEntry;
+import io.estuary.audit.domain.AuditOutcome;
+import io.estuary.audit.domain.ChainedEntry;
+import io.estuary.audit.domain.HashChain;
+import io.estuary.audit.domain.SourcePosition;
 import io.estuary.audit.repository.AuditRecordWriter;
-import io.estuary.audit.service.AuditEntry;
-import io.estuary.audit.service.AuditOutcome;
-import io.estuary.audit.service.ChainedEntry;
-import io.estuary.audit.service.HashChain;
-import io.estuary.audit.service.SourcePosition;
 
 /**
  * Appends made-up issuance records after the store's head straight into PostgreSQL with COPY, each linked and hashed

@@ -34,8 +34,9 @@ import io.estuary.contracts.Topics;
 import io.estuary.pki.policy.EstLabels;
 import io.estuary.pki.token.TokenUnavailableException;
 import io.estuary.signer.config.SignerConfig;
-import io.estuary.signer.messaging.CaChainPublisher;
-import io.estuary.signer.messaging.IssuedRequests;
+import io.estuary.signer.service.AnsweredRequests;
+import io.estuary.signer.service.CaChainPublisher;
+import io.estuary.signer.service.RequestDecisions;
 import io.estuary.signer.service.SigningService;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
@@ -53,7 +54,11 @@ class CsrRequestConsumerTest {
     private static KafkaTestClient kafka;
 
     @Inject
-    IssuedRequests issuedRequests;
+    RequestDecisions decisions;
+    @Inject
+    SigningService signingService;
+    @Inject
+    AnsweredRequests answeredRequests;
     @Inject
     SignerConfig signerConfig;
     @Inject
@@ -192,13 +197,8 @@ class CsrRequestConsumerTest {
     void aFailureOutsideSigningIsAnsweredAsFailedAndARetryIsSignedAnew() {
         String requestId = UUID.randomUUID().toString();
         AtomicBoolean failing = new AtomicBoolean(true);
-        IssuedRequests real = ClientProxy.unwrap(issuedRequests);
-        QuarkusMock.installMockForType(new IssuedRequests() {
-            @Override
-            public boolean caughtUp() {
-                return real.caughtUp();
-            }
-
+        RequestDecisions real = ClientProxy.unwrap(decisions);
+        QuarkusMock.installMockForType(new RequestDecisions(signingService, answeredRequests) {
             @Override
             public Decision decideOnce(String id, Supplier<IssuanceResult> decide) {
                 return real.decideOnce(id, () -> {
@@ -208,7 +208,7 @@ class CsrRequestConsumerTest {
                     return decide.get();
                 });
             }
-        }, IssuedRequests.class);
+        }, RequestDecisions.class);
         byte[] csr = TestCsrs.csr("signer-device-fault", TestCsrs.ecP256());
         IssuanceResult failed = roundTrip(requestId, "", csr);
         assertEquals(IssuanceResult.Outcome.FAILED, failed.outcome());

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.estuary.renewal.service.RenewalPolicy;
-import io.estuary.renewal.service.RenewalSchedule;
-import io.estuary.renewal.service.RenewalState;
+import io.estuary.renewal.domain.RenewalSchedule;
+import io.estuary.renewal.domain.RenewalState;
 import io.estuary.renewal.service.RenewalThreshold;
 
 class RenewalPolicyTest {

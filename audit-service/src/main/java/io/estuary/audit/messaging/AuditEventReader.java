@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-import io.estuary.audit.service.AuditEntry;
-import io.estuary.audit.service.AuditOutcome;
-import io.estuary.audit.service.CanonicalJson;
-import io.estuary.audit.service.SourcePosition;
+import io.estuary.audit.domain.AuditEntry;
+import io.estuary.audit.domain.AuditOutcome;
+import io.estuary.audit.domain.CanonicalJson;
+import io.estuary.audit.domain.SourcePosition;
 import io.estuary.contracts.AuthenticationFailed;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;

@@ -11,10 +11,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.estuary.audit.config.AuditConfig;
-import io.estuary.audit.repository.AuditRecordRepository;
+import io.estuary.audit.domain.AuditRecords;
+import io.estuary.audit.domain.Blocking;
+import io.estuary.audit.domain.InvalidQueryException;
 import io.estuary.audit.service.AuditChainAppender;
-import io.estuary.audit.service.Blocking;
-import io.estuary.audit.service.InvalidQueryException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 
 /**
@@ -30,7 +30,7 @@ public class AuditReplay {
     @Inject
     AuditChainAppender appender;
     @Inject
-    AuditRecordRepository records;
+    AuditRecords records;
     @Inject
     AuditConfig config;
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -38,7 +38,7 @@ public class AuditReplay {
 
     /** Blocks until the topics, as they were when it started, are chained; returns how many records it wrote. */
     public long replayIntoEmptyStore() {
-        long existing = Blocking.await(() -> Panache.withSession(records::count));
+        long existing = Blocking.await(() -> Panache.withSession(records::recordCount));
         if (existing != 0) {
             throw new InvalidQueryException("the audit store holds " + existing
                     + " records; a replay needs an empty store (a fresh database or schema)");

@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-import io.estuary.audit.service.SourcePosition;
+import io.estuary.audit.domain.SourcePosition;
 import io.estuary.contracts.Topics;
 
 /**

@@ -9,8 +9,8 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import io.estuary.audit.service.AuditEntry;
-import io.estuary.audit.service.SourcePosition;
+import io.estuary.audit.domain.AuditEntry;
+import io.estuary.audit.domain.SourcePosition;
 
 /**
  * Events read but not yet chained, kept in chain order ({@link SourcePosition}'s order). An event is released once its

@@ -5,8 +5,10 @@ import java.util.StringJoiner;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.estuary.audit.service.AuditOutcome;
-import io.estuary.audit.service.AuditQuery;
+import io.estuary.audit.domain.AuditOutcome;
+import io.estuary.audit.domain.AuditQuery;
+import io.estuary.audit.domain.AuditRecord;
+import io.estuary.audit.domain.AuditRecords;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
@@ -14,10 +16,11 @@ import io.smallrye.mutiny.Uni;
 
 /** Reads of the chain for the APIs; appends go through {@link AuditRecordWriter}. */
 @ApplicationScoped
-public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord, Long> {
+public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord, Long>, AuditRecords {
     private static final List<AuditOutcome> DECISIONS = List.of(AuditOutcome.ISSUED, AuditOutcome.REJECTED);
 
     /** Records in chain order after sequence number {@code after}, at most {@code limit}. */
+    @Override
     public Uni<List<AuditRecord>> page(AuditQuery query, long after, int limit) {
         return page(query, after, Long.MAX_VALUE, limit);
     }
@@ -26,6 +29,7 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
      * Records in chain order after sequence number {@code after} and up to {@code through}, at most {@code limit}:
      * keyset pagination on the primary key, so every page costs the same however far into the chain it is.
      */
+    @Override
     public Uni<List<AuditRecord>> page(AuditQuery query, long after, long through, int limit) {
         StringJoiner where = new StringJoiner(" and ");
         Parameters parameters = Parameters.with("after", after);
@@ -66,6 +70,7 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
     }
 
     /** The last record's sequence number, 0 for an empty chain. */
+    @Override
     public Uni<Long> headSequence() {
         return getSession().chain(session -> session
                 .createSelectionQuery("select coalesce(max(sequence), 0) from AuditRecord", Long.class)
@@ -73,6 +78,7 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
     }
 
     /** The stored hash of a record, or null when the store has no record with that sequence number. */
+    @Override
     public Uni<String> hashAt(long sequence) {
         return getSession().chain(session -> session
                 .createSelectionQuery("select hash from AuditRecord where sequence = :sequence", String.class)
@@ -80,13 +86,20 @@ public class AuditRecordRepository implements PanacheRepositoryBase<AuditRecord,
     }
 
     /** Issued and rejected decisions for a device, in chain order. */
+    @Override
     public Uni<List<AuditRecord>> issuanceResultsForDevice(String deviceId) {
         return list("outcome in :outcomes and deviceId = :device", Sort.by("sequence"),
                 Parameters.with("outcomes", DECISIONS).and("device", deviceId));
     }
 
+    @Override
     public Uni<List<AuditRecord>> issuanceResultsForRequest(String requestId) {
         return list("outcome in :outcomes and requestId = :request", Sort.by("sequence"),
                 Parameters.with("outcomes", DECISIONS).and("request", requestId));
+    }
+
+    @Override
+    public Uni<Long> recordCount() {
+        return count();
     }
 }

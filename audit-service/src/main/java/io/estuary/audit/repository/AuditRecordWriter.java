@@ -10,7 +10,9 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.estuary.audit.service.SourcePosition;
+import io.estuary.audit.domain.AuditRecord;
+import io.estuary.audit.domain.ChainStorage;
+import io.estuary.audit.domain.SourcePosition;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -23,7 +25,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Through Hibernate each row was an insert of its own: about twice the database CPU per record.
  */
 @ApplicationScoped
-public class AuditRecordWriter {
+public class AuditRecordWriter implements ChainStorage {
     /** Arbitrary, fixed key of the PostgreSQL advisory lock that serialises appends to the chain. */
     private static final long CHAIN_LOCK_KEY = 0x6573747561727941L;
     /** Every column of the table, which {@link AuditRecord} defines: a test checks that the two stay the same. */
@@ -35,16 +37,6 @@ public class AuditRecordWriter {
             + " $6::varchar[], $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[], $11::text[],"
             + " $12::timestamptz[], $13::varchar[], $14::integer[], $15::bigint[], $16::varchar[], $17::varchar[],"
             + " $18::timestamptz[])";
-
-    /** The last record of the chain: what the next one links to. */
-    public record ChainHead(long sequence, String hash, SourcePosition source) {
-    }
-
-    /** Chains entries after a head (null for an empty store), skipping the event ids given; pure, no I/O. */
-    @FunctionalInterface
-    public interface Chaining {
-        List<AuditRecord> after(ChainHead head, Set<String> alreadyRecorded);
-    }
 
     private final Pool pool;
 
@@ -59,6 +51,7 @@ public class AuditRecordWriter {
      *
      * @return how many records were inserted
      */
+    @Override
     public Uni<Integer> append(List<String> eventIds, Chaining chaining) {
         return pool.withTransaction(connection -> connection
                 .preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(CHAIN_LOCK_KEY))

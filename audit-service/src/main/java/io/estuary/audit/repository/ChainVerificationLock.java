@@ -5,7 +5,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.estuary.audit.service.Blocking;
+import io.estuary.audit.domain.Blocking;
+import io.estuary.audit.domain.VerificationLock;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -16,16 +17,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * process that dies mid-run ends its session and so releases the lock.
  */
 @ApplicationScoped
-public class ChainVerificationLock {
+public class ChainVerificationLock implements VerificationLock {
     private static final Logger LOG = Logger.getLogger(ChainVerificationLock.class);
     /** Arbitrary, fixed; not the append lock's key, so appends go on during a verification. */
     private static final long KEY = 0x6573747561727956L;
-
-    /** The lock, until closed. */
-    public interface Held extends AutoCloseable {
-        @Override
-        void close();
-    }
 
     private final Pool pool;
 
@@ -34,7 +29,7 @@ public class ChainVerificationLock {
         this.pool = pool;
     }
 
-    /** Blocking. The lock, or null when another session holds it. */
+    @Override
     public Held tryAcquire() {
         SqlConnection connection = Blocking.await(pool::getConnection);
         boolean locked;

@@ -21,15 +21,15 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.estuary.audit.config.AuditConfig;
-import io.estuary.audit.repository.AuditRecord;
-import io.estuary.audit.repository.AuditRecordRepository;
+import io.estuary.audit.domain.AuditQuery;
+import io.estuary.audit.domain.AuditRecord;
+import io.estuary.audit.domain.AuditRecords;
+import io.estuary.audit.domain.ChainVerification;
+import io.estuary.audit.domain.Checkpoint;
+import io.estuary.audit.domain.PageRequest;
 import io.estuary.audit.service.AuditCsv;
-import io.estuary.audit.service.AuditQuery;
 import io.estuary.audit.service.AuditRecordView;
-import io.estuary.audit.service.ChainVerification;
 import io.estuary.audit.service.ChainVerificationRuns;
-import io.estuary.audit.service.Checkpoint;
-import io.estuary.audit.service.PageRequest;
 import io.estuary.audit.service.RunRefusedException;
 import io.estuary.audit.service.VerificationFailedException;
 import io.estuary.operatorauth.OperatorRoles;
@@ -49,7 +49,7 @@ public class AuditResource {
     private static final int EXPORT_PAGE_SIZE = 500;
 
     @Inject
-    AuditRecordRepository records;
+    AuditRecords records;
     @Inject
     AuditConfig config;
     @Inject

@@ -5,7 +5,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import io.estuary.audit.service.InvalidQueryException;
+import io.estuary.audit.domain.InvalidQueryException;
 
 /** Bad input to any endpoint: 400 with the reason as text. */
 public class InvalidQueryMapper {

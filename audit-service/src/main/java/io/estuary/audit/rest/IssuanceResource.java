@@ -14,10 +14,10 @@ import org.jboss.resteasy.reactive.RestQuery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.estuary.audit.repository.AuditRecord;
-import io.estuary.audit.repository.AuditRecordRepository;
-import io.estuary.audit.service.AuditColumns;
-import io.estuary.audit.service.InvalidQueryException;
+import io.estuary.audit.domain.AuditColumns;
+import io.estuary.audit.domain.AuditRecord;
+import io.estuary.audit.domain.AuditRecords;
+import io.estuary.audit.domain.InvalidQueryException;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.operatorauth.OperatorRoles;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -32,7 +32,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class IssuanceResource {
     @Inject
-    AuditRecordRepository records;
+    AuditRecords records;
     @Inject
     ObjectMapper json;
 

@@ -12,9 +12,14 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.estuary.audit.config.AuditConfig;
-import io.estuary.audit.repository.AuditRecord;
-import io.estuary.audit.repository.AuditRecordWriter;
-import io.estuary.audit.repository.AuditRecordWriter.ChainHead;
+import io.estuary.audit.domain.AuditEntry;
+import io.estuary.audit.domain.AuditRecord;
+import io.estuary.audit.domain.Blocking;
+import io.estuary.audit.domain.ChainStorage;
+import io.estuary.audit.domain.ChainStorage.ChainHead;
+import io.estuary.audit.domain.ChainedEntry;
+import io.estuary.audit.domain.HashChain;
+import io.estuary.audit.domain.SourcePosition;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -27,7 +32,7 @@ public class AuditChainAppender {
     private static final Logger LOG = Logger.getLogger(AuditChainAppender.class);
 
     @Inject
-    AuditRecordWriter writer;
+    ChainStorage writer;
     @Inject
     MeterRegistry meters;
     @Inject

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
-import io.estuary.audit.repository.AuditRecord;
+import io.estuary.audit.domain.AuditOutcome;
+import io.estuary.audit.domain.AuditRecord;
 
 /** An audit record as the API and the exports show it; the event payload is embedded as JSON. */
 public record AuditRecordView(long sequence, String eventId, AuditOutcome outcome, Instant occurredAt,

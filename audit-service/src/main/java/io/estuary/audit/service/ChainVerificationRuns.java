@@ -16,10 +16,12 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.estuary.audit.repository.ChainVerificationLock;
+import io.estuary.audit.domain.ChainVerification;
+import io.estuary.audit.domain.Checkpoint;
+import io.estuary.audit.domain.VerificationLock;
 
 /**
- * Verification runs of the service: one at a time (here and, through {@link ChainVerificationLock}, in any process on
+ * Verification runs of the service: one at a time (here and, through {@link VerificationLock}, in any process on
  * the store), each on the service's one verification thread, which is neither the consumer's nor an event loop. A run
  * that fails, even out of memory, ends as failed and takes nothing else with it. The last {@value #KEPT} runs stay
  * readable by id.
@@ -32,7 +34,7 @@ public class ChainVerificationRuns {
     @Inject
     ChainVerificationService verification;
     @Inject
-    ChainVerificationLock lock;
+    VerificationLock lock;
 
     private final Clock clock = Clock.systemUTC();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
@@ -115,7 +117,7 @@ public class ChainVerificationRuns {
                     now.sequence(), now.hash(), result, failure);
         }
 
-        private void run(ChainVerificationLock.Held held) {
+        private void run(VerificationLock.Held held) {
             try (held) {
                 ChainVerification result = verification.verify(from, this);
                 finish();
@@ -151,7 +153,7 @@ public class ChainVerificationRuns {
                             == null ? "" : " of " + (status.throughSequence() - status.fromSequence()))
                     + "); follow it at /audit/verifications/" + status.id() + " and start another when it ends");
         }
-        ChainVerificationLock.Held held = lock.tryAcquire();
+        VerificationLock.Held held = lock.tryAcquire();
         if (held == null) {
             throw new RunRefusedException("a chain verification is already running in another process on this store"
                     + " (another instance of the service, or the audit verify command); start one when it ends");

@@ -5,8 +5,12 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import io.estuary.audit.repository.AuditRecord;
-import io.estuary.audit.repository.AuditRecordRepository;
+import io.estuary.audit.domain.AuditQuery;
+import io.estuary.audit.domain.AuditRecord;
+import io.estuary.audit.domain.AuditRecords;
+import io.estuary.audit.domain.Blocking;
+import io.estuary.audit.domain.ChainVerification;
+import io.estuary.audit.domain.Checkpoint;
 import io.quarkus.hibernate.reactive.panache.Panache;
 
 /**
@@ -21,7 +25,7 @@ public class ChainVerificationService {
     private static final AuditQuery EVERYTHING = new AuditQuery(null, null, null, null, null, null, null);
 
     @Inject
-    AuditRecordRepository records;
+    AuditRecords records;
 
     /** What a run tells as it goes: the head it verifies up to, then after each page how far it is. */
     public interface Progress {

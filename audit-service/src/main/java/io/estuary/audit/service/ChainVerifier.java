@@ -1,5 +1,10 @@
 package io.estuary.audit.service;
 
+import io.estuary.audit.domain.ChainVerification;
+import io.estuary.audit.domain.ChainedEntry;
+import io.estuary.audit.domain.Checkpoint;
+import io.estuary.audit.domain.HashChain;
+
 /**
  * Recomputes the chain record by record, in sequence order, and stops at the first broken link. Fed page by page so
  * that a large store is never held in memory. It starts at the genesis or at a checkpoint: a record already verified,

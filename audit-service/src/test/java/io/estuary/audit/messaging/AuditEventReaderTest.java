@@ -8,9 +8,9 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
-import io.estuary.audit.service.AuditEntry;
-import io.estuary.audit.service.AuditOutcome;
-import io.estuary.audit.service.SourcePosition;
+import io.estuary.audit.domain.AuditEntry;
+import io.estuary.audit.domain.AuditOutcome;
+import io.estuary.audit.domain.SourcePosition;
 import io.estuary.contracts.Topics;
 
 class AuditEventReaderTest {

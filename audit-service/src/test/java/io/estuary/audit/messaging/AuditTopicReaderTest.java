@@ -23,7 +23,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
-import io.estuary.audit.service.AuditEntry;
+import io.estuary.audit.domain.AuditEntry;
 import io.estuary.contracts.Topics;
 
 /**

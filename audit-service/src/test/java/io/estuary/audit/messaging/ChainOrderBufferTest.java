@@ -8,9 +8,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.estuary.audit.service.AuditEntry;
-import io.estuary.audit.service.AuditOutcome;
-import io.estuary.audit.service.SourcePosition;
+import io.estuary.audit.domain.AuditEntry;
+import io.estuary.audit.domain.AuditOutcome;
+import io.estuary.audit.domain.SourcePosition;
 
 class ChainOrderBufferTest {
     private static AuditEntry event(long millis, String topic, int partition, long offset) {

@@ -6,6 +6,8 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import io.estuary.audit.domain.AuditOutcome;
+
 class AuditCsvTest {
     @Test
     void quotesWhatNeedsQuotingAndEndsLinesWithCrLf() {

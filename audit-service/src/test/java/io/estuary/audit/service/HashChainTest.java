@@ -13,6 +13,16 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.estuary.audit.domain.AuditEntry;
+import io.estuary.audit.domain.AuditOutcome;
+import io.estuary.audit.domain.CanonicalJson;
+import io.estuary.audit.domain.ChainVerification;
+import io.estuary.audit.domain.ChainedEntry;
+import io.estuary.audit.domain.Checkpoint;
+import io.estuary.audit.domain.HashChain;
+import io.estuary.audit.domain.InvalidQueryException;
+import io.estuary.audit.domain.SourcePosition;
+
 class HashChainTest {
     static AuditEntry entry(String id, long offset) {
         return new AuditEntry(id, AuditOutcome.ISSUED, Instant.parse("2026-01-01T00:00:00.123456789Z"), "dev", "ab",

@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.estuary.signer.messaging.IssuedRequests;
+import io.estuary.signer.service.AnsweredRequests;
 import io.estuary.signer.service.SigningService;
 
 /** Ready only once the token is logged in and the CA key and certificate were found. */
@@ -17,13 +17,13 @@ public class CaReadiness implements HealthCheck {
     @Inject
     SigningService signingService;
     @Inject
-    IssuedRequests issuedRequests;
+    AnsweredRequests answeredRequests;
 
     @Override
     public HealthCheckResponse call() {
         signingService.connect(); // retries the login, so readiness recovers when the token comes back
         String reason = signingService.unavailableReason();
-        if (reason == null && !issuedRequests.caughtUp()) {
+        if (reason == null && !answeredRequests.caughtUp()) {
             reason = "still reading recent issuance results";
         }
         return HealthCheckResponse.named("ca-key").status(reason == null).withData("reason",

@@ -29,7 +29,6 @@ import io.estuary.pki.token.TokenUnavailableException;
 import io.estuary.pki.wire.Base64Body;
 import io.estuary.pki.wire.MalformedRequestException;
 import io.estuary.signer.config.SignerConfig;
-import io.estuary.signer.messaging.CaChainPublisher;
 import io.quarkus.runtime.Startup;
 
 /**

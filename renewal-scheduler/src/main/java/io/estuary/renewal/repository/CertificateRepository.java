@@ -13,12 +13,19 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 
 import io.estuary.contracts.RenewalStatusChanged.Status;
-import io.estuary.renewal.service.RenewalSchedule;
-import io.estuary.renewal.service.RenewalState;
+import io.estuary.renewal.domain.CertificateStore;
+import io.estuary.renewal.domain.LabelCounts;
+import io.estuary.renewal.domain.RenewalSchedule;
+import io.estuary.renewal.domain.RenewalState;
+import io.estuary.renewal.domain.TrackedCertificate;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -28,7 +35,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /** SQL access to {@code renewal_certificate}; plain class over a reactive pool so the benchmark can use it too. */
 @Singleton
-public class CertificateRepository {
+public class CertificateRepository implements CertificateStore {
     private static final String COLUMNS = "serial_number, device_id, label, not_before, not_after, renew_at,"
             + " overdue_at, tracked_at, superseded_by, superseded_at, due_sent_at, overdue_sent_at, expired_sent_at";
     private static final String CURRENT = "superseded_at IS NULL";
@@ -38,6 +45,11 @@ public class CertificateRepository {
     @Inject
     public CertificateRepository(Pool pool) {
         this.pool = pool;
+    }
+
+    /** Before Reactive Messaging starts its consumers (LIBRARY_BEFORE), so no issuance arrives ahead of the table. */
+    void createSchema(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent startup) {
+        RenewalSchema.create(pool).await().indefinitely();
     }
 
     /**
@@ -59,6 +71,7 @@ public class CertificateRepository {
      *
      * @return how many certificates were new
      */
+    @Override
     public Uni<Integer> trackAll(List<TrackedCertificate> certificates, Instant now) {
         if (certificates.isEmpty()) {
             return Uni.createFrom().item(0);
@@ -190,6 +203,7 @@ public class CertificateRepository {
      * and the next scan tries again; a crash after publishing but before commit republishes them with the same event
      * ids. The order DUE, OVERDUE, EXPIRED is kept by requiring the previous event's mark.
      */
+    @Override
     public Uni<List<TrackedCertificate>> claimAndPublish(Status status, Instant now, int limit,
             Function<List<TrackedCertificate>, Uni<Void>> publish) {
         String pending = switch (status) {
@@ -212,6 +226,7 @@ public class CertificateRepository {
                                 .replaceWith(claimed)));
     }
 
+    @Override
     public Uni<TrackedCertificate> current(String deviceId) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM renewal_certificate WHERE device_id = $1 AND "
                 + CURRENT + " ORDER BY not_before DESC LIMIT 1").execute(Tuple.of(deviceId))
@@ -219,12 +234,14 @@ public class CertificateRepository {
     }
 
     /** Every certificate issued to the device, newest first. */
+    @Override
     public Uni<List<TrackedCertificate>> history(String deviceId) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM renewal_certificate WHERE device_id = $1"
                 + " ORDER BY not_before DESC").execute(Tuple.of(deviceId)).map(CertificateRepository::certificates);
     }
 
     /** Current certificates whose renewal point is at or before {@code until}, soonest first. */
+    @Override
     public Uni<List<TrackedCertificate>> renewalDueBy(Instant until, int limit) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM renewal_certificate WHERE " + CURRENT
                 + " AND renew_at <= $1 ORDER BY renew_at, serial_number LIMIT $2")
@@ -238,6 +255,7 @@ public class CertificateRepository {
      * {@code now} outwards, so the first rows it meets are the ones in the state (ordering due ones by renew_at would
      * first walk past every overdue and expired certificate).
      */
+    @Override
     public Uni<List<TrackedCertificate>> inState(RenewalState state, String label, Instant now, long offset,
             int limit) {
         String condition = switch (state) {
@@ -261,6 +279,7 @@ public class CertificateRepository {
      * tracker keeps; the states from the current-certificate indexes, over the certificates past their renewal point
      * only (each late state is), so the cost follows how many are late, not the size of the fleet.
      */
+    @Override
     public Uni<List<LabelCounts>> countsByLabel(Instant now) {
         // One statement, so the devices and the late states are read in one snapshot.
         return pool.preparedQuery("SELECT coalesce(d.label, l.label) AS label, coalesce(d.devices, 0) AS tracked,"

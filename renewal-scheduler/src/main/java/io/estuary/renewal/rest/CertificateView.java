@@ -2,8 +2,8 @@ package io.estuary.renewal.rest;
 
 import java.time.Instant;
 
-import io.estuary.renewal.repository.TrackedCertificate;
-import io.estuary.renewal.service.RenewalState;
+import io.estuary.renewal.domain.RenewalState;
+import io.estuary.renewal.domain.TrackedCertificate;
 
 /** A tracked certificate as the API shows it, with its state at the time of the request. */
 public record CertificateView(String deviceId, String label, String serialNumber, Instant notBefore,

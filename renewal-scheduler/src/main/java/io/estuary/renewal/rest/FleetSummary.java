@@ -3,7 +3,7 @@ package io.estuary.renewal.rest;
 import java.time.Instant;
 import java.util.List;
 
-import io.estuary.renewal.repository.LabelCounts;
+import io.estuary.renewal.domain.LabelCounts;
 
 /** Devices tracked and how many are due, overdue or expired, over the fleet and per label. */
 public record FleetSummary(Instant at, long tracked, long due, long overdue, long expired, List<LabelCounts> labels) {

@@ -22,8 +22,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.estuary.operatorauth.OperatorRoles;
-import io.estuary.renewal.repository.CertificateRepository;
-import io.estuary.renewal.service.RenewalState;
+import io.estuary.renewal.domain.CertificateStore;
+import io.estuary.renewal.domain.RenewalState;
 import io.smallrye.mutiny.Uni;
 
 /** The fleet's renewal state, for operators: bearer token with the operator role. */
@@ -36,7 +36,7 @@ public class RenewalResource {
     private static final int MAX_PAGE = 10_000;
 
     @Inject
-    CertificateRepository repository;
+    CertificateStore repository;
 
     @Inject
     Clock clock;

@@ -11,8 +11,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.estuary.renewal.repository.CertificateRepository;
-import io.estuary.renewal.repository.LabelCounts;
+import io.estuary.renewal.domain.CertificateStore;
+import io.estuary.renewal.domain.LabelCounts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -27,13 +27,13 @@ import io.smallrye.mutiny.Uni;
 public class FleetMetrics {
     private static final Logger LOG = Logger.getLogger(FleetMetrics.class);
 
-    private final CertificateRepository repository;
+    private final CertificateStore repository;
     private final MeterRegistry registry;
     private final Clock clock;
     private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
 
     @Inject
-    public FleetMetrics(CertificateRepository repository, MeterRegistry registry, Clock clock) {
+    public FleetMetrics(CertificateStore repository, MeterRegistry registry, Clock clock) {
         this.repository = repository;
         this.registry = registry;
         this.clock = clock;

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import io.estuary.renewal.domain.RenewalSchedule;
+
 /**
  * Renewal thresholds per EST label (with a default for the others) and the grace period after the renewal point.
  * Plain Java, so it is unit-tested without Quarkus.

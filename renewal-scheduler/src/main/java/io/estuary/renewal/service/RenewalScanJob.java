@@ -5,24 +5,18 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
 import io.estuary.contracts.RenewalStatusChanged.Status;
 import io.estuary.renewal.config.RenewalConfig;
-import io.estuary.renewal.repository.CertificateRepository;
-import io.estuary.renewal.repository.RenewalSchema;
-import io.quarkus.runtime.StartupEvent;
+import io.estuary.renewal.domain.CertificateStore;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 
-/** Creates the schema at start-up and runs this replica's due-scan periodically. */
+/** Runs this replica's due-scan periodically. */
 @ApplicationScoped
 public class RenewalScanJob {
     private static final Logger LOG = Logger.getLogger(RenewalScanJob.class);
@@ -36,15 +30,10 @@ public class RenewalScanJob {
     private final AtomicReference<LastScan> lastScan = new AtomicReference<>();
 
     @Inject
-    public RenewalScanJob(CertificateRepository repository, RenewalEventPublisher publisher, Clock clock,
+    public RenewalScanJob(CertificateStore repository, RenewalEventPublisher publisher, Clock clock,
             RenewalConfig config) {
         this.scanner = new RenewalScanner(repository, publisher, clock, config.scanBatchSize());
         this.clock = clock;
-    }
-
-    /** Before Reactive Messaging starts its consumers (LIBRARY_BEFORE), so no issuance arrives ahead of the table. */
-    void createSchema(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent startup, Pool pool) {
-        RenewalSchema.create(pool).await().indefinitely();
     }
 
     @Scheduled(identity = "renewal-scan", every = "${estuary.renewal.scan-interval}",

@@ -7,8 +7,8 @@ import java.util.Map;
 
 import io.estuary.contracts.RenewalStatusChanged;
 import io.estuary.contracts.RenewalStatusChanged.Status;
-import io.estuary.renewal.repository.CertificateRepository;
-import io.estuary.renewal.repository.TrackedCertificate;
+import io.estuary.renewal.domain.CertificateStore;
+import io.estuary.renewal.domain.TrackedCertificate;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -18,12 +18,12 @@ import io.smallrye.mutiny.Uni;
  * it while its event was acknowledged. Plain class, so tests and the benchmark can run several side by side.
  */
 public class RenewalScanner {
-    private final CertificateRepository repository;
+    private final CertificateStore repository;
     private final RenewalEventPublisher publisher;
     private final Clock clock;
     private final int batchSize;
 
-    public RenewalScanner(CertificateRepository repository, RenewalEventPublisher publisher, Clock clock,
+    public RenewalScanner(CertificateStore repository, RenewalEventPublisher publisher, Clock clock,
             int batchSize) {
         this.repository = repository;
         this.publisher = publisher;

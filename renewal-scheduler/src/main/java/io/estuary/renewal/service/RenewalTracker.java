@@ -8,19 +8,20 @@ import jakarta.inject.Inject;
 
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.renewal.config.RenewalConfig;
-import io.estuary.renewal.repository.CertificateRepository;
-import io.estuary.renewal.repository.TrackedCertificate;
+import io.estuary.renewal.domain.CertificateStore;
+import io.estuary.renewal.domain.RenewalSchedule;
+import io.estuary.renewal.domain.TrackedCertificate;
 import io.smallrye.mutiny.Uni;
 
 /** Turns an issued certificate into a tracked one with its renewal schedule under the label's policy. */
 @ApplicationScoped
 public class RenewalTracker {
-    private final CertificateRepository repository;
+    private final CertificateStore repository;
     private final RenewalPolicy policy;
     private final Clock clock;
 
     @Inject
-    public RenewalTracker(CertificateRepository repository, RenewalConfig config, Clock clock) {
+    public RenewalTracker(CertificateStore repository, RenewalConfig config, Clock clock) {
         this.repository = repository;
         this.policy = RenewalPolicy.of(config.threshold(), config.labelThresholds(), config.grace());
         this.clock = clock;

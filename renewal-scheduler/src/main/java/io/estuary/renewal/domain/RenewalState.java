@@ -1,4 +1,4 @@
-package io.estuary.renewal.service;
+package io.estuary.renewal.domain;
 
 /** Where a tracked certificate stands at a moment; the states after VALID follow each other in this order. */
 public enum RenewalState {

@@ -1,4 +1,4 @@
-package io.estuary.audit.service;
+package io.estuary.audit.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package io.estuary.audit.service;
+package io.estuary.audit.domain;
 
 /**
  * Keyset pagination over the chain: records after sequence number {@code after}, at most {@code limit}. Stable while

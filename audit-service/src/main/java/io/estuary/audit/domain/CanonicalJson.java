@@ -1,4 +1,4 @@
-package io.estuary.audit.service;
+package io.estuary.audit.domain;
 
 import java.util.Map;
 

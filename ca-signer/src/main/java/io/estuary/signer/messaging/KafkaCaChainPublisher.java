@@ -15,18 +15,20 @@ import org.jboss.logging.Logger;
 import io.estuary.contracts.CaChainPublished;
 import io.estuary.contracts.Channels;
 import io.estuary.pki.ca.CertificateAuthority;
+import io.estuary.signer.service.CaChainPublisher;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
-/** Publishes each CA's chain (public certificates only) whenever the signer (re)loads its CAs. */
+/** Publishes each CA's chain to the CA chains topic, keyed by the CA's alias. */
 @ApplicationScoped
-public class CaChainPublisher {
-    private static final Logger LOG = Logger.getLogger(CaChainPublisher.class);
+public class KafkaCaChainPublisher implements CaChainPublisher {
+    private static final Logger LOG = Logger.getLogger(KafkaCaChainPublisher.class);
 
     @Inject
     @Channel(Channels.CA_CHAINS)
     MutinyEmitter<CaChainPublished> emitter;
 
+    @Override
     public void publish(Map<String, CertificateAuthority> authorities) {
         authorities.forEach((alias, ca) -> {
             CaChainPublished event = new CaChainPublished(alias, ca.chain().stream().map(c -> {

@@ -1,9 +1,6 @@
-package io.estuary.renewal.repository;
+package io.estuary.renewal.domain;
 
 import java.time.Instant;
-
-import io.estuary.renewal.service.RenewalSchedule;
-import io.estuary.renewal.service.RenewalState;
 
 /** One certificate issued to a device, its renewal schedule and which renewal events were published for it. */
 public record TrackedCertificate(String serialNumber, String deviceId, String label, RenewalSchedule schedule,

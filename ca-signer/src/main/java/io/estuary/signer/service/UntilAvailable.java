@@ -1,4 +1,4 @@
-package io.estuary.signer.messaging;
+package io.estuary.signer.service;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;

@@ -1,4 +1,4 @@
-package io.estuary.audit.repository;
+package io.estuary.audit.domain;
 
 import java.time.Instant;
 
@@ -10,11 +10,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 
-import io.estuary.audit.service.AuditColumns;
-import io.estuary.audit.service.AuditEntry;
-import io.estuary.audit.service.AuditOutcome;
-import io.estuary.audit.service.ChainedEntry;
-import io.estuary.audit.service.SourcePosition;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
 /**

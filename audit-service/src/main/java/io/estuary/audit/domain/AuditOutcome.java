@@ -1,4 +1,4 @@
-package io.estuary.audit.service;
+package io.estuary.audit.domain;
 
 /** What an audited event says happened; one value per event type and result. */
 public enum AuditOutcome {

@@ -1,4 +1,4 @@
-package io.estuary.audit;
+package io.estuary.audit.command;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -10,12 +10,12 @@ import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.estuary.audit.domain.ChainVerification;
+import io.estuary.audit.domain.Checkpoint;
+import io.estuary.audit.domain.InvalidQueryException;
+import io.estuary.audit.domain.VerificationLock;
 import io.estuary.audit.messaging.AuditReplay;
-import io.estuary.audit.repository.ChainVerificationLock;
-import io.estuary.audit.service.ChainVerification;
 import io.estuary.audit.service.ChainVerificationService;
-import io.estuary.audit.service.Checkpoint;
-import io.estuary.audit.service.InvalidQueryException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -60,7 +60,7 @@ public class AuditMain {
         @Inject
         ChainVerificationService verification;
         @Inject
-        ChainVerificationLock lock;
+        VerificationLock lock;
         @Inject
         ObjectMapper json;
 
@@ -77,7 +77,7 @@ public class AuditMain {
                 long written = replay.replayIntoEmptyStore();
                 System.err.println("replayed " + written + " records");
             }
-            try (ChainVerificationLock.Held held = lock.tryAcquire()) {
+            try (VerificationLock.Held held = lock.tryAcquire()) {
                 if (held == null) {
                     System.err.println("a chain verification is already running on this store (the service, or"
                             + " another audit verify); run this one when it ends");

@@ -1,4 +1,4 @@
-package io.estuary.signer.messaging;
+package io.estuary.signer.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,26 +12,25 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import jakarta.enterprise.inject.Vetoed;
-
 import io.estuary.contracts.IssuanceResult;
 
 /** The decision logic alone, with the topic reader replaced (the Kafka path is covered by CsrRequestConsumerTest). */
-class IssuedRequestsTest {
+class RequestDecisionsTest {
     private static IssuanceResult result(String requestId) {
         return new IssuanceResult(requestId, "tester", "", IssuanceResult.Outcome.ISSUED, null, "d", "CN=d", "0a",
                 "CN=CA", Instant.now(), Instant.now().plusSeconds(60), "AAAA", Instant.now());
     }
 
-    /**
-     * A reader whose read-back fails a number of times first (a broker that is briefly away). Vetoed: the Quarkus
-     * tests of this module must not see it as a second IssuedRequests bean.
-     */
-    @Vetoed
-    static final class FlakyReader extends IssuedRequests {
+    /** Answers whose read-back fails a number of times first (a broker that is briefly away). */
+    static final class FlakyAnswers implements AnsweredRequests {
         int failuresLeft;
         IssuanceResult known;
         final List<IssuanceResult> recorded = new ArrayList<>();
+
+        @Override
+        public boolean caughtUp() {
+            return true;
+        }
 
         @Override
         public Optional<IssuanceResult> find(String requestId) {
@@ -49,24 +48,24 @@ class IssuedRequestsTest {
 
     @Test
     void aBrokerThatCannotAnswerMakesTheRequestWaitNotFail() {
-        FlakyReader reader = new FlakyReader();
-        reader.failuresLeft = 2;
+        FlakyAnswers answers = new FlakyAnswers();
+        answers.failuresLeft = 2;
         IssuanceResult signed = result("r-1");
-        IssuedRequests.Decision decision = reader.decideOnce("r-1", () -> signed);
+        RequestDecisions.Decision decision = new RequestDecisions(null, answers).decideOnce("r-1", () -> signed);
         assertSame(signed, decision.result());
         assertFalse(decision.earlier());
-        assertEquals(List.of(signed), reader.recorded);
+        assertEquals(List.of(signed), answers.recorded);
     }
 
     @Test
     void aKnownRequestIsAnsweredAgainWithoutSigning() {
-        FlakyReader reader = new FlakyReader();
-        reader.known = result("r-2");
-        IssuedRequests.Decision decision = reader.decideOnce("r-2", () -> {
+        FlakyAnswers answers = new FlakyAnswers();
+        answers.known = result("r-2");
+        RequestDecisions.Decision decision = new RequestDecisions(null, answers).decideOnce("r-2", () -> {
             throw new AssertionError("signed twice");
         });
         assertTrue(decision.earlier());
-        assertSame(reader.known, decision.result());
-        assertTrue(reader.recorded.isEmpty());
+        assertSame(answers.known, decision.result());
+        assertTrue(answers.recorded.isEmpty());
     }
 }

@@ -1,4 +1,4 @@
-package io.estuary.renewal.service;
+package io.estuary.renewal.domain;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.estuary.audit.service;
+package io.estuary.audit.domain;
 
 /**
  * What the audit store's text columns can hold, and how an event's text is fitted to them. An event is never refused

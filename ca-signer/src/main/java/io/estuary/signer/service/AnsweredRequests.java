@@ -1,0 +1,20 @@
+package io.estuary.signer.service;
+
+import java.util.Optional;
+
+import io.estuary.contracts.IssuanceResult;
+
+/**
+ * Requests answered recently, by any signer instance, with a decision or a deterministic failure; messaging/ keeps
+ * them on the results topic.
+ */
+public interface AnsweredRequests {
+    /** Whether every answer given before this signer started has been read, so a redelivery is recognised. */
+    boolean caughtUp();
+
+    /** The answer given to the request, if any; throws while the answers cannot be read back. */
+    Optional<IssuanceResult> find(String requestId);
+
+    /** Remembers an answer given now. */
+    void record(IssuanceResult result);
+}
