@@ -38,7 +38,7 @@ public class AuditStreamConsumer {
     private final Clock clock = Clock.systemUTC();
     private final AtomicInteger pending = new AtomicInteger();
     private volatile Instant lastCycle;
-    private TopicFollower follower;
+    private volatile TopicFollower follower;
 
     void onStart(@Observes StartupEvent event) {
         config.consumer().check(); // the replay and verify commands read the same settings
@@ -72,18 +72,20 @@ public class AuditStreamConsumer {
         }
     }
 
-    public synchronized boolean isRunning() {
+    public boolean isRunning() {
         return follower != null;
     }
 
     /** Started and not stopped: its follower starts again after any failure, which {@link #health()} reports. */
-    public synchronized boolean isAlive() {
-        return follower != null && follower.health().state() != FollowerHealth.State.STOPPED;
+    public boolean isAlive() {
+        TopicFollower current = follower;
+        return current != null && current.health().state() != FollowerHealth.State.STOPPED;
     }
 
     /** The follower's state, restarts and last failure; null when stopped. */
-    public synchronized FollowerHealth health() {
-        return follower == null ? null : follower.health();
+    public FollowerHealth health() {
+        TopicFollower current = follower;
+        return current == null ? null : current.health();
     }
 
     /** Events read and waiting for their place in the chain. */
