@@ -16,8 +16,8 @@ import io.estuary.audit.repository.AuditRecordRepository;
 import io.estuary.audit.service.AuditChainAppender;
 import io.estuary.audit.service.Blocking;
 import io.estuary.audit.service.InvalidQueryException;
-import io.estuary.kafka.Start;
-import io.estuary.kafka.TopicFollower;
+import io.estuary.kafka.follower.Start;
+import io.estuary.kafka.follower.TopicFollower;
 import io.estuary.kafka.quarkus.KafkaConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 

@@ -10,9 +10,9 @@ import jakarta.inject.Inject;
 
 import io.estuary.audit.config.AuditConfig;
 import io.estuary.audit.service.AuditChainAppender;
-import io.estuary.kafka.FollowerHealth;
-import io.estuary.kafka.Start;
-import io.estuary.kafka.TopicFollower;
+import io.estuary.kafka.follower.FollowerHealth;
+import io.estuary.kafka.follower.Start;
+import io.estuary.kafka.follower.TopicFollower;
 import io.estuary.kafka.quarkus.TopicFollowers;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

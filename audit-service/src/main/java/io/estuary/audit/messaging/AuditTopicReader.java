@@ -17,10 +17,10 @@ import org.jboss.logging.Logger;
 
 import io.estuary.audit.service.SourcePosition;
 import io.estuary.contracts.Topics;
-import io.estuary.kafka.Assignment;
-import io.estuary.kafka.RecordHandler;
-import io.estuary.kafka.Start;
-import io.estuary.kafka.Subscription;
+import io.estuary.kafka.follower.Assignment;
+import io.estuary.kafka.follower.RecordHandler;
+import io.estuary.kafka.follower.Start;
+import io.estuary.kafka.follower.Subscription;
 
 /**
  * Reads every partition of every audited topic into a {@link ChainOrderBuffer}, as the handler of a follower that is

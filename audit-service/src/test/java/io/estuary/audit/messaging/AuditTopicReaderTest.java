@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 import io.estuary.audit.service.AuditEntry;
 import io.estuary.contracts.Topics;
-import io.estuary.kafka.Start;
-import io.estuary.kafka.TopicFollower;
+import io.estuary.kafka.follower.Start;
+import io.estuary.kafka.follower.TopicFollower;
 
 /**
  * A backlog of many cycles: read in bounded cycles, in timestamp order, with the topic that runs ahead paused, so

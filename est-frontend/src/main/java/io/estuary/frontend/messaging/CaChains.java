@@ -22,10 +22,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.CaChainPublished;
 import io.estuary.contracts.Topics;
-import io.estuary.kafka.Assignment;
-import io.estuary.kafka.RecordHandler;
-import io.estuary.kafka.Start;
-import io.estuary.kafka.Subscription;
+import io.estuary.kafka.follower.Assignment;
+import io.estuary.kafka.follower.RecordHandler;
+import io.estuary.kafka.follower.Start;
+import io.estuary.kafka.follower.Subscription;
 import io.estuary.kafka.quarkus.TopicFollowers;
 import io.estuary.pki.wire.CertsOnly;
 import io.quarkus.runtime.StartupEvent;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.CaChainPublished;
 import io.estuary.contracts.Topics;
-import io.estuary.kafka.TopicFollower;
+import io.estuary.kafka.follower.TopicFollower;
 import io.estuary.pki.ca.CertificateAuthority;
 import io.estuary.pki.wire.CertsOnly;
 import io.estuary.testkit.KafkaTestClient;

@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.estuary.kafka.FollowerHealth;
+import io.estuary.kafka.follower.FollowerHealth;
 
 /** Ready while every topic follower of the service is following; each one's state, restarts and last failure. */
 @Readiness

@@ -2,7 +2,7 @@ package io.estuary.kafka.quarkus;
 
 import java.time.Duration;
 
-import io.estuary.kafka.KafkaSettings;
+import io.estuary.kafka.follower.KafkaSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 

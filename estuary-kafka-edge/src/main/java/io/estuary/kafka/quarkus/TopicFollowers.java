@@ -7,11 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import io.estuary.kafka.FollowerHealth;
-import io.estuary.kafka.KafkaSettings;
-import io.estuary.kafka.RecordHandler;
-import io.estuary.kafka.Subscription;
-import io.estuary.kafka.TopicFollower;
+import io.estuary.kafka.follower.FollowerHealth;
+import io.estuary.kafka.follower.KafkaSettings;
+import io.estuary.kafka.follower.RecordHandler;
+import io.estuary.kafka.follower.Subscription;
+import io.estuary.kafka.follower.TopicFollower;
 import io.quarkus.runtime.ShutdownEvent;
 
 /** The service's topic followers: started here, reported by {@link FollowersReadiness}, closed at shutdown. */

@@ -29,12 +29,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.Topics;
-import io.estuary.kafka.Assignment;
-import io.estuary.kafka.KafkaSettings;
-import io.estuary.kafka.RecordHandler;
-import io.estuary.kafka.Start;
-import io.estuary.kafka.Subscription;
-import io.estuary.kafka.TopicFollower;
+import io.estuary.kafka.follower.Assignment;
+import io.estuary.kafka.follower.KafkaSettings;
+import io.estuary.kafka.follower.RecordHandler;
+import io.estuary.kafka.follower.Start;
+import io.estuary.kafka.follower.Subscription;
+import io.estuary.kafka.follower.TopicFollower;
 
 /**
  * Every issuance result of the last {@code window}, by request id, read from all partitions of the results topic

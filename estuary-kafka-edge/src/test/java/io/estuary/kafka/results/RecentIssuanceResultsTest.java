@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.Topics;
-import io.estuary.kafka.KafkaSettings;
-import io.estuary.kafka.TopicFollower;
+import io.estuary.kafka.follower.KafkaSettings;
+import io.estuary.kafka.follower.TopicFollower;
 import io.estuary.testkit.KafkaTestClient;
 
 /** Against the real broker of the test stack (ESTUARY_KAFKA_BOOTSTRAP). */

@@ -1,4 +1,4 @@
-package io.estuary.kafka;
+package io.estuary.kafka.follower;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.estuary.kafka;
+package io.estuary.kafka.follower;
 
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 

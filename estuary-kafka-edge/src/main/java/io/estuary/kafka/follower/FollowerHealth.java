@@ -1,4 +1,4 @@
-package io.estuary.kafka;
+package io.estuary.kafka.follower;
 
 /**
  * How a {@link TopicFollower} fares.

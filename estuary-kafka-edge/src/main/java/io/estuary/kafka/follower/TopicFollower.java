@@ -1,4 +1,4 @@
-package io.estuary.kafka;
+package io.estuary.kafka.follower;
 
 import java.time.Duration;
 import java.util.ArrayList;
