@@ -2,12 +2,13 @@ package io.estuary.audit.messaging;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.estuary.audit.config.AuditConfig;
@@ -15,13 +16,17 @@ import io.estuary.audit.domain.AuditRecords;
 import io.estuary.audit.domain.Blocking;
 import io.estuary.audit.domain.InvalidQueryException;
 import io.estuary.audit.service.AuditChainAppender;
+import io.estuary.kafka.follower.Start;
+import io.estuary.kafka.follower.TopicFollower;
+import io.estuary.kafka.quarkus.KafkaConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 
 /**
  * Rebuilds the audit store from the beginning of the topics into an empty store. It reads exactly as the live
  * consumer does (same reader, same chain order) and then chains every event read, so its chain equals the live one
  * as long as no event reached the broker later than the settle time after its timestamp. It commits no offsets and
- * joins no consumer group.
+ * joins no consumer group. A broker failure makes its follower read from the beginning again, towards the same ends:
+ * what is chained already is skipped by event id. A database failure ends the replay.
  */
 @ApplicationScoped
 public class AuditReplay {
@@ -33,8 +38,8 @@ public class AuditReplay {
     AuditRecords records;
     @Inject
     AuditConfig config;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaConfig kafka;
 
     /** Blocks until the topics, as they were when it started, are chained; returns how many records it wrote. */
     public long replayIntoEmptyStore() {
@@ -43,22 +48,36 @@ public class AuditReplay {
             throw new InvalidQueryException("the audit store holds " + existing
                     + " records; a replay needs an empty store (a fresh database or schema)");
         }
-        try (AuditTopicReader reader = new AuditTopicReader(bootstrapServers, null, Duration.ofMillis(500),
-                Clock.systemUTC())) {
-            // In bounded cycles, releasing what the live consumer would have released by then (same settle time), so
-            // a log of millions of events is replayed in constant memory and into the same chain order.
-            AuditTopicReader.Ends ends = reader.ends();
-            Duration settle = config.consumer().settle();
-            long written = 0;
-            while (true) {
-                Instant horizon = reader.readCycle(() -> true, ends, config.consumer().maxRecordsPerCycle(), settle);
-                if (reader.reached(ends)) {
-                    written += appender.appendBlocking(reader.buffer().releaseAll());
-                    LOG.infof("replay chained %d events", written);
-                    return written;
-                }
-                written += appender.appendBlocking(reader.buffer().releaseUpTo(horizon.minus(settle)));
-            }
+        // In bounded cycles, releasing what the live consumer would have released by then (same settle time), so
+        // a log of millions of events is replayed in constant memory and into the same chain order.
+        Duration settle = config.consumer().settle();
+        AtomicLong written = new AtomicLong();
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        AuditTopicReader reader = new AuditTopicReader(Clock.systemUTC(), config.consumer().maxRecordsPerCycle(),
+                settle, false, (cycle, horizon) -> {
+                    if (done.isDone()) {
+                        return; // read on past the ends until the follower is closed: not replayed
+                    }
+                    try {
+                        if (cycle.reachedEnds()) {
+                            written.addAndGet(appender.appendBlocking(cycle.buffer().releaseAll()));
+                            LOG.infof("replay chained %d events", written.get());
+                            done.complete(written.get());
+                        } else {
+                            written.addAndGet(
+                                    appender.appendBlocking(cycle.buffer().releaseUpTo(horizon.minus(settle))));
+                        }
+                    } catch (RuntimeException | Error e) {
+                        done.completeExceptionally(e);
+                        throw e;
+                    }
+                });
+        try (TopicFollower follower = new TopicFollower("audit-replay", kafka.settings(),
+                AuditTopicReader.subscription(Start.beginning(), Duration.ofMillis(500)), reader)) {
+            follower.start();
+            return done.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -25,6 +30,8 @@ import org.junit.jupiter.api.Test;
 
 import io.estuary.audit.domain.AuditEntry;
 import io.estuary.contracts.Topics;
+import io.estuary.kafka.follower.Start;
+import io.estuary.kafka.follower.TopicFollower;
 
 /**
  * A backlog of many cycles: read in bounded cycles, in timestamp order, with the topic that runs ahead paused, so
@@ -38,8 +45,8 @@ class AuditTopicReaderTest {
     private static final TopicPartition RESULTS = new TopicPartition(Topics.ISSUANCE_RESULTS, 0);
 
     @Test
-    void aBacklogIsChainedInBoundedCyclesInTimestampOrder() {
-        MockConsumer<String, String> consumer = new MockConsumer<>("earliest");
+    void aBacklogIsChainedInBoundedCyclesInTimestampOrder() throws Exception {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
         Map<TopicPartition, Long> beginning = new HashMap<>();
         Map<TopicPartition, Long> end = new HashMap<>();
         for (Topics.Definition topic : Topics.ALL) {
@@ -60,33 +67,47 @@ class AuditTopicReaderTest {
         long[] next = new long[2];
         feed(consumer, next);
 
-        AuditTopicReader reader = new AuditTopicReader(consumer, false, Duration.ofMillis(1),
-                Clock.fixed(T0.plus(Duration.ofDays(3)), ZoneOffset.UTC));
-        AuditTopicReader.Ends ends = reader.ends();
-        List<AuditEntry> chained = new ArrayList<>();
-        int largestBuffer = 0;
-        int cycles = 0;
-        while (!reader.reached(ends)) {
-            Instant horizon = reader.readCycle(() -> true, ends, 150, SETTLE);
-            largestBuffer = Math.max(largestBuffer, reader.buffer().size());
-            if (!reader.reached(ends)) {
-                assertTrue(horizon.isBefore(ends.at()), "a reader behind has a horizon in the past");
-            }
-            chained.addAll(reader.buffer().releaseUpTo(horizon.minus(SETTLE)));
-            cycles++;
+        List<AuditEntry> chained = new CopyOnWriteArrayList<>();
+        AtomicInteger largestBuffer = new AtomicInteger();
+        AtomicInteger cycles = new AtomicInteger();
+        List<String> horizonsNotBehind = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        // As the replay reads: towards the ends of the start, from the beginning.
+        AuditTopicReader reader = new AuditTopicReader(Clock.fixed(T0.plus(Duration.ofDays(3)), ZoneOffset.UTC), 150,
+                SETTLE, false, (cycle, horizon) -> {
+                    if (done.isDone()) {
+                        return;
+                    }
+                    largestBuffer.accumulateAndGet(cycle.buffer().size(), Math::max);
+                    cycles.incrementAndGet();
+                    if (cycle.reachedEnds()) {
+                        chained.addAll(cycle.buffer().releaseAll());
+                        done.complete(null);
+                    } else {
+                        if (!horizon.isBefore(cycle.ends().at())) {
+                            horizonsNotBehind.add(horizon.toString());
+                        }
+                        chained.addAll(cycle.buffer().releaseUpTo(horizon.minus(SETTLE)));
+                    }
+                });
+        try (TopicFollower follower = new TopicFollower("audit-topic-reader-test", () -> consumer,
+                AuditTopicReader.subscription(Start.beginning(), Duration.ofMillis(1)), reader, Duration.ofMillis(100),
+                Duration.ofMillis(100))) {
+            follower.start();
+            done.get(2, TimeUnit.MINUTES);
         }
-        chained.addAll(reader.buffer().releaseAll());
-
+        assertEquals(List.of(), horizonsNotBehind, "a reader behind has a horizon in the past");
         assertEquals(2 * EVENTS, chained.size());
         for (int i = 1; i < chained.size(); i++) {
             assertFalse(chained.get(i).source().compareTo(chained.get(i - 1).source()) < 0, "chain order at " + i);
         }
-        assertTrue(cycles > 5, "many cycles, not one: " + cycles);
-        assertTrue(largestBuffer < 700, "the buffer stays bounded: it held " + largestBuffer + " of " + 2 * EVENTS);
+        assertTrue(cycles.get() > 5, "many cycles, not one: " + cycles);
+        assertTrue(largestBuffer.get() < 700,
+                "the buffer stays bounded: it held " + largestBuffer + " of " + 2 * EVENTS);
     }
 
     /** Each poll, like a fetch, brings up to 200 requests and 100 results, nothing for a paused partition. */
-    private static void feed(MockConsumer<String, String> consumer, long[] next) {
+    private static void feed(MockConsumer<byte[], byte[]> consumer, long[] next) {
         consumer.schedulePollTask(() -> {
             add(consumer, REQUESTS, next, 0, 200);
             add(consumer, RESULTS, next, 1, 100);
@@ -94,7 +115,7 @@ class AuditTopicReaderTest {
         });
     }
 
-    private static void add(MockConsumer<String, String> consumer, TopicPartition partition, long[] next, int index,
+    private static void add(MockConsumer<byte[], byte[]> consumer, TopicPartition partition, long[] next, int index,
             int count) {
         if (consumer.paused().contains(partition)) {
             return;
@@ -108,7 +129,8 @@ class AuditTopicReaderTest {
                     : "{\"requestId\":\"q" + offset + "\",\"requester\":\"u\",\"label\":\"\",\"outcome\":\"REJECTED\","
                             + "\"reason\":\"bad\",\"decidedAt\":\"" + at + "\"}";
             consumer.addRecord(new ConsumerRecord<>(partition.topic(), partition.partition(), offset, at.toEpochMilli(),
-                    TimestampType.CREATE_TIME, -1, -1, "u", value, new RecordHeaders(), Optional.empty()));
+                    TimestampType.CREATE_TIME, -1, -1, "u".getBytes(StandardCharsets.UTF_8),
+                    value.getBytes(StandardCharsets.UTF_8), new RecordHeaders(), Optional.empty()));
         }
     }
 }

@@ -6,12 +6,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.IssuanceResult;
-import io.estuary.results.RecentIssuanceResults;
+import io.estuary.kafka.quarkus.TopicFollowers;
+import io.estuary.kafka.results.RecentIssuanceResults;
 import io.estuary.signer.config.SignerConfig;
 import io.estuary.signer.service.AnsweredRequests;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,8 +22,8 @@ import io.quarkus.runtime.StartupEvent;
  */
 @ApplicationScoped
 public class IssuedRequests implements AnsweredRequests {
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    TopicFollowers followers;
     @Inject
     SignerConfig config;
     @Inject
@@ -33,10 +32,11 @@ public class IssuedRequests implements AnsweredRequests {
     private RecentIssuanceResults results;
 
     void start(@Observes StartupEvent event) {
-        results = new RecentIssuanceResults(bootstrapServers, config.retryWindow(), objectMapper);
-        results.start("issued-requests-reader");
+        results = new RecentIssuanceResults(followers.settings(), config.retryWindow(), objectMapper);
+        followers.follow("issued-requests-reader", results.subscription(), results);
     }
 
+    /** The follower is closed by {@link TopicFollowers}; this closes the consumer that reads results back. */
     void stop(@Observes ShutdownEvent event) {
         results.close();
     }

@@ -4,27 +4,18 @@ import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,61 +24,43 @@ import io.estuary.contracts.CaChainPublished;
 import io.estuary.contracts.Topics;
 import io.estuary.frontend.domain.HeldChain;
 import io.estuary.frontend.service.CaChainSource;
+import io.estuary.kafka.follower.Assignment;
+import io.estuary.kafka.follower.RecordHandler;
+import io.estuary.kafka.follower.Start;
+import io.estuary.kafka.follower.Subscription;
+import io.estuary.kafka.quarkus.TopicFollowers;
 import io.estuary.pki.wire.CertsOnly;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
  * The CA chains the signer publishes, read from the start of the compacted topic and followed: {@code /cacerts}
- * serves the latest chain of the CA a label's profile names, and follows a rotation without a restart. A reader that
- * fails (the broker refused it, a poll threw) starts again from the start of the topic after a pause, 500 ms doubling
- * up to 30 s, serving the chains it holds meanwhile: it never stops for good.
+ * serves the latest chain of the CA a label's profile names, and follows a rotation without a restart. Its follower
+ * starts again from the start of the topic after a failure, serving the chains held meanwhile: it never stops for
+ * good.
  */
 @ApplicationScoped
-public class CaChains implements CaChainSource {
+public class CaChains implements CaChainSource, RecordHandler {
     private static final Logger LOG = Logger.getLogger(CaChains.class);
+    static final Subscription SUBSCRIPTION = new Subscription(Topics.CA_CHAINS, Start.beginning());
 
-    private static final long FIRST_RESTART_MILLIS = 500;
-    private static final long MAX_RESTART_MILLIS = 30_000;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    TopicFollowers followers;
     @Inject
     ObjectMapper objectMapper;
 
     private final Map<String, byte[]> certsOnlyByAlias = new ConcurrentHashMap<>();
     private final Map<String, HeldChain> chainByAlias = new ConcurrentHashMap<>();
-    private Supplier<Consumer<byte[], byte[]>> consumers = this::newKafkaConsumer;
-    private volatile boolean running = true;
-    private volatile Consumer<byte[], byte[]> consumer;
-    private volatile Thread thread;
 
     public CaChains() {
     }
 
-    /** For tests: reads through the consumers given, a new one for each start of the reader. */
-    CaChains(Supplier<Consumer<byte[], byte[]>> consumers, ObjectMapper objectMapper) {
-        this.consumers = consumers;
+    /** For tests: a handler to feed from a follower of their own. */
+    CaChains(ObjectMapper objectMapper) {
         this.objectMapper = objectMapper;
     }
 
     void start(@Observes StartupEvent event) {
-        Thread reader = new Thread(this::run, "ca-chain-reader");
-        reader.setDaemon(true);
-        thread = reader;
-        reader.start();
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        running = false;
-        Consumer<byte[], byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        Thread reader = thread;
-        if (reader != null) {
-            reader.interrupt(); // if it waits to start again
-        }
+        followers.follow("ca-chain-reader", SUBSCRIPTION, this);
     }
 
     @Override
@@ -110,64 +83,11 @@ public class CaChains implements CaChainSource {
         return certsOnlyByAlias.containsKey(alias);
     }
 
-    private Consumer<byte[], byte[]> newKafkaConsumer() {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private void run() {
-        long pauseMillis = FIRST_RESTART_MILLIS;
-        while (running) {
-            try (Consumer<byte[], byte[]> kafka = consumers.get()) {
-                consumer = kafka;
-                if (!running) {
-                    return; // stopped before this consumer could be woken
-                }
-                List<TopicPartition> partitions = partitions(kafka);
-                kafka.assign(partitions);
-                kafka.seekToBeginning(partitions);
-                while (running) {
-                    for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofMillis(500))) {
-                        handle(record);
-                    }
-                    pauseMillis = FIRST_RESTART_MILLIS; // reading again
-                }
-            } catch (WakeupException e) {
-                return; // closing
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return; // closing
-                }
-                LOG.errorf(e, "CA chain reader failed; starting it again in %d ms", pauseMillis);
-            }
-            try {
-                Thread.sleep(pauseMillis);
-            } catch (InterruptedException e) {
-                return; // closing
-            }
-            pauseMillis = Math.min(pauseMillis * 2, MAX_RESTART_MILLIS);
+    @Override
+    public void handle(ConsumerRecords<byte[], byte[]> records, Assignment assignment) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            handle(record);
         }
-    }
-
-    private List<TopicPartition> partitions(Consumer<byte[], byte[]> kafka) {
-        while (running) {
-            try {
-                List<org.apache.kafka.common.PartitionInfo> infos = kafka.partitionsFor(Topics.CA_CHAINS,
-                        Duration.ofSeconds(10));
-                if (infos != null && !infos.isEmpty()) {
-                    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                }
-                LOG.warnf("topic %s does not exist yet", Topics.CA_CHAINS);
-                Thread.sleep(1000);
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                LOG.warnf("topic %s not reachable yet", Topics.CA_CHAINS);
-            } catch (InterruptedException e) {
-                break; // closing
-            }
-        }
-        throw new WakeupException();
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {

@@ -6,23 +6,22 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.frontend.config.FrontendConfig;
 import io.estuary.frontend.service.IssuanceResults;
 import io.estuary.frontend.service.PendingEnrollments;
-import io.estuary.results.RecentIssuanceResults;
+import io.estuary.kafka.quarkus.TopicFollowers;
+import io.estuary.kafka.results.RecentIssuanceResults;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /** The signer's answers: completes this instance's waiting requests and remembers recent ones for retries. */
 @ApplicationScoped
 public class IssuanceResultReader implements IssuanceResults {
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    TopicFollowers followers;
     @Inject
     ObjectMapper objectMapper;
     @Inject
@@ -33,10 +32,12 @@ public class IssuanceResultReader implements IssuanceResults {
     private RecentIssuanceResults results;
 
     void start(@Observes StartupEvent event) {
-        results = new RecentIssuanceResults(bootstrapServers, config.retryWindow(), objectMapper, pending::complete);
-        results.start("issuance-result-reader");
+        results = new RecentIssuanceResults(followers.settings(), config.retryWindow(), objectMapper,
+                pending::complete);
+        followers.follow("issuance-result-reader", results.subscription(), results);
     }
 
+    /** The follower is closed by {@link TopicFollowers}; this closes the consumer that reads results back. */
     void stop(@Observes ShutdownEvent event) {
         results.close();
     }

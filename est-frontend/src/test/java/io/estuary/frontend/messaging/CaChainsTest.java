@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.CaChainPublished;
 import io.estuary.contracts.Topics;
+import io.estuary.kafka.follower.TopicFollower;
 import io.estuary.pki.ca.CertificateAuthority;
 import io.estuary.pki.wire.CertsOnly;
 import io.estuary.testkit.KafkaTestClient;
@@ -67,7 +68,8 @@ class CaChainsTest {
                 List.of(Base64.getEncoder().encodeToString(root.getEncoded())), Instant.now()));
 
         List<PacedConsumer> created = new CopyOnWriteArrayList<>();
-        CaChains chains = new CaChains(() -> {
+        CaChains chains = new CaChains(KafkaTestClient.JSON);
+        TopicFollower follower = new TopicFollower("ca-chain-reader", () -> {
             PacedConsumer consumer = new PacedConsumer();
             if (created.isEmpty()) {
                 consumer.setPollException(new KafkaException("the broker went away (simulated by the test)"));
@@ -77,8 +79,8 @@ class CaChainsTest {
             }
             created.add(consumer);
             return consumer;
-        }, KafkaTestClient.JSON);
-        chains.start(null);
+        }, CaChains.SUBSCRIPTION, chains, Duration.ofMillis(500), Duration.ofSeconds(30));
+        follower.start();
         try {
             Instant deadline = Instant.now().plusSeconds(60);
             while (!chains.knows("estuary-ca") && Instant.now().isBefore(deadline)) {
@@ -89,7 +91,7 @@ class CaChainsTest {
             assertTrue(created.get(0).closed(), "the failed consumer was closed");
             assertArrayEquals(CertsOnly.encode(List.of(root)), chains.certsOnly("estuary-ca").orElseThrow());
         } finally {
-            chains.stop(null);
+            follower.close();
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.estuary.results;
+package io.estuary.kafka.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

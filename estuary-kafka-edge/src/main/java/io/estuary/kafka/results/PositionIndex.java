@@ -1,4 +1,4 @@
-package io.estuary.results;
+package io.estuary.kafka.results;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;

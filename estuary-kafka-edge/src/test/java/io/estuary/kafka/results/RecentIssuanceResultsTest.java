@@ -1,4 +1,4 @@
-package io.estuary.results;
+package io.estuary.kafka.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,20 +17,25 @@ import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.Topics;
+import io.estuary.kafka.follower.KafkaSettings;
+import io.estuary.kafka.follower.TopicFollower;
 import io.estuary.testkit.KafkaTestClient;
 
 /** Against the real broker of the test stack (ESTUARY_KAFKA_BOOTSTRAP). */
 class RecentIssuanceResultsTest {
     private static KafkaTestClient kafka;
+    private static final KafkaSettings KAFKA = new KafkaSettings(KafkaTestClient.bootstrapServers(),
+            Duration.ofMillis(500), Duration.ofSeconds(30));
     private static RecentIssuanceResults results;
+    private static TopicFollower follower;
     private static final ConcurrentLinkedQueue<String> heard = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void start() throws Exception {
         kafka = new KafkaTestClient();
-        results = new RecentIssuanceResults(KafkaTestClient.bootstrapServers(), Duration.ofMinutes(15),
-                KafkaTestClient.JSON, r -> heard.add(r.requestId()));
-        results.start("recent-results-test");
+        results = new RecentIssuanceResults(KAFKA, Duration.ofMinutes(15), KafkaTestClient.JSON,
+                r -> heard.add(r.requestId()));
+        follower = new TopicFollower("recent-results-test", KAFKA, results.subscription(), results).start();
         Instant deadline = Instant.now().plusSeconds(60);
         while (!results.caughtUp() && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
@@ -40,6 +45,7 @@ class RecentIssuanceResultsTest {
 
     @AfterAll
     static void stop() {
+        follower.close();
         results.close();
         kafka.close();
     }
@@ -99,9 +105,11 @@ class RecentIssuanceResultsTest {
     @Test
     void aReaderOfPositionsOnlyKnowsEveryResultAndReadsItBackWhole() throws Exception {
         // The signer's reader: request ids only, no listener; what it finds is read back from the topic.
-        try (RecentIssuanceResults positions = new RecentIssuanceResults(KafkaTestClient.bootstrapServers(),
-                Duration.ofMinutes(15), KafkaTestClient.JSON)) {
-            positions.start("positions-only-test");
+        try (RecentIssuanceResults positions = new RecentIssuanceResults(KAFKA, Duration.ofMinutes(15),
+                KafkaTestClient.JSON);
+                TopicFollower reader = new TopicFollower("positions-only-test", KAFKA,
+                        positions.subscription(), positions)) {
+            reader.start();
             IssuanceResult mine = result(UUID.randomUUID().toString(), "MIIBproduced-here");
             positions.record(mine);
             IssuanceResult other = result(UUID.randomUUID().toString(), "MIIBfrom-another-signer");
@@ -123,9 +131,11 @@ class RecentIssuanceResultsTest {
     /** A failure is no decision: its waiter hears it, but a retry must be signed anew, by either kind of reader. */
     @Test
     void aFailureIsHeardButNotKeptAndTheLaterDecisionIs() throws Exception {
-        try (RecentIssuanceResults positions = new RecentIssuanceResults(KafkaTestClient.bootstrapServers(),
-                Duration.ofMinutes(15), KafkaTestClient.JSON)) {
-            positions.start("positions-failure-test");
+        try (RecentIssuanceResults positions = new RecentIssuanceResults(KAFKA, Duration.ofMinutes(15),
+                KafkaTestClient.JSON);
+                TopicFollower reader = new TopicFollower("positions-failure-test", KAFKA,
+                        positions.subscription(), positions)) {
+            reader.start();
             String requestId = UUID.randomUUID().toString();
             IssuanceResult failed = new IssuanceResult(requestId, "results-test", "", IssuanceResult.Outcome.FAILED,
                     "internal error", null, null, null, null, null, null, null, Instant.now());
@@ -152,9 +162,11 @@ class RecentIssuanceResultsTest {
      */
     @Test
     void aDeterministicFailureIsKeptLikeADecision() throws Exception {
-        try (RecentIssuanceResults positions = new RecentIssuanceResults(KafkaTestClient.bootstrapServers(),
-                Duration.ofMinutes(15), KafkaTestClient.JSON)) {
-            positions.start("positions-deterministic-failure-test");
+        try (RecentIssuanceResults positions = new RecentIssuanceResults(KAFKA, Duration.ofMinutes(15),
+                KafkaTestClient.JSON);
+                TopicFollower reader = new TopicFollower("positions-deterministic-failure-test", KAFKA,
+                        positions.subscription(), positions)) {
+            reader.start();
             String requestId = UUID.randomUUID().toString();
             Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
             IssuanceResult failed = new IssuanceResult(requestId, "results-test", "", IssuanceResult.Outcome.FAILED,

@@ -1,4 +1,4 @@
-package io.estuary.results;
+package io.estuary.kafka.results;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +17,9 @@ import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
@@ -30,6 +29,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.Topics;
+import io.estuary.kafka.follower.Assignment;
+import io.estuary.kafka.follower.KafkaSettings;
+import io.estuary.kafka.follower.RecordHandler;
+import io.estuary.kafka.follower.Start;
+import io.estuary.kafka.follower.Subscription;
+import io.estuary.kafka.follower.TopicFollower;
 
 /**
  * Every issuance result of the last {@code window}, by request id, read from all partitions of the results topic
@@ -41,11 +46,14 @@ import io.estuary.contracts.Topics;
  * positions do, in a {@link PositionIndex} of primitive arrays that the garbage collector never copies. A hit (a
  * retry, rare) reads its result back from the topic; {@link #knows} answers without that read, for callers that must
  * not block.
+ * <p>
+ * A {@link RecordHandler}: a {@link TopicFollower} on its {@link #subscription()} feeds it, and after a failure starts
+ * it again from {@code window} in the past, which the positions held already survive (the first position kept).
  */
-public final class RecentIssuanceResults implements AutoCloseable {
+public final class RecentIssuanceResults implements RecordHandler, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RecentIssuanceResults.class);
 
-    private final String bootstrapServers;
+    private final KafkaSettings kafka;
     private final Duration window;
     private final ObjectMapper json;
     private final Consumer<IssuanceResult> listener;
@@ -55,9 +63,7 @@ public final class RecentIssuanceResults implements AutoCloseable {
     private final Map<String, Produced> produced = new ConcurrentHashMap<>();
     private volatile boolean positioned;
     private volatile boolean caughtUp;
-    private volatile boolean running = true;
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private Thread thread;
+    private Map<TopicPartition, Long> endAtStart = Map.of();
     private Instant lastEviction = Instant.EPOCH;
     private KafkaConsumer<byte[], byte[]> lookup;
 
@@ -82,9 +88,9 @@ public final class RecentIssuanceResults implements AutoCloseable {
     /**
      * @param listener called on the reading thread for every result read, after it is recorded
      */
-    public RecentIssuanceResults(String bootstrapServers, Duration window, ObjectMapper json,
+    public RecentIssuanceResults(KafkaSettings kafka, Duration window, ObjectMapper json,
             Consumer<IssuanceResult> listener) {
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.window = window;
         this.json = json;
         this.listener = listener;
@@ -96,16 +102,20 @@ public final class RecentIssuanceResults implements AutoCloseable {
      * For a reader that needs only to know what was decided (the signer): each result's request id is read, not the
      * whole result, and fetches wait for fuller batches, since nobody waits on this reader's latency.
      */
-    public RecentIssuanceResults(String bootstrapServers, Duration window, ObjectMapper json) {
-        this(bootstrapServers, window, json, null);
+    public RecentIssuanceResults(KafkaSettings kafka, Duration window, ObjectMapper json) {
+        this(kafka, window, json, null);
     }
 
-    public synchronized void start(String name) {
-        if (thread == null) {
-            thread = new Thread(this::run, name);
-            thread.setDaemon(true);
-            thread.start();
+    /** The results topic, committed records only, from {@code window} before each start of the follower. */
+    public Subscription subscription() {
+        Map<String, String> properties = new HashMap<>();
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        if (listener == null) {
+            properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
+            properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         }
+        return new Subscription(List.of(Topics.ISSUANCE_RESULTS), Start.since(() -> clock.instant().minus(window)),
+                properties, Duration.ofMillis(200));
     }
 
     /** True once the reader is assigned and positioned; results published from then on are seen. */
@@ -180,13 +190,9 @@ public final class RecentIssuanceResults implements AutoCloseable {
                 + " could not be read back within 10 s");
     }
 
+    /** Closes the consumer that reads results back; the follower is closed on its own. */
     @Override
     public void close() {
-        running = false;
-        KafkaConsumer<byte[], byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
         synchronized (this) {
             if (lookup != null) {
                 lookup.close(Duration.ofSeconds(1));
@@ -196,72 +202,35 @@ public final class RecentIssuanceResults implements AutoCloseable {
     }
 
     private Properties consumerProperties() {
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties properties = kafka.consumerProperties();
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return properties;
     }
 
-    private void run() {
-        Properties properties = consumerProperties();
-        if (listener == null) {
-            properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
-            properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-        }
-        try (KafkaConsumer<byte[], byte[]> kafka = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer = kafka;
-            List<TopicPartition> partitions = waitForPartitions(kafka);
-            kafka.assign(partitions);
-            long since = clock.instant().minus(window).toEpochMilli();
-            Map<TopicPartition, Long> query = new HashMap<>();
-            partitions.forEach(p -> query.put(p, since));
-            Map<TopicPartition, OffsetAndTimestamp> offsets = kafka.offsetsForTimes(query, Duration.ofSeconds(30));
-            for (TopicPartition partition : partitions) {
-                OffsetAndTimestamp offset = offsets.get(partition);
-                if (offset == null) {
-                    kafka.seekToEnd(List.of(partition));
-                } else {
-                    kafka.seek(partition, offset.offset());
-                }
-                kafka.position(partition);
-            }
-            Map<TopicPartition, Long> endAtStart = kafka.endOffsets(partitions, Duration.ofSeconds(30));
-            positioned = true;
-            LOG.infof("reading issuance results on %d partitions from %s ago", partitions.size(), window);
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> record : kafka.poll(Duration.ofMillis(200))) {
-                    handle(record);
-                }
-                if (!caughtUp) {
-                    // read_committed: the end offsets are the last stable offsets, which the position reaches.
-                    caughtUp = partitions.stream().allMatch(p -> kafka.position(p) >= endAtStart.get(p));
-                }
-                evictExpired();
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("issuance result reader stopped", e);
-        } finally {
-            positioned = false;
-            caughtUp = false;
-        }
+    @Override
+    public void started(Assignment assignment) {
+        endAtStart = assignment.endOffsets();
+        positioned = true;
+        LOG.infof("reading issuance results on %d partitions from %s ago", assignment.partitions().size(), window);
     }
 
-    private List<TopicPartition> waitForPartitions(KafkaConsumer<byte[], byte[]> kafka) {
-        while (running) {
-            try {
-                var infos = kafka.partitionsFor(Topics.ISSUANCE_RESULTS, Duration.ofSeconds(10));
-                if (infos != null && !infos.isEmpty()) {
-                    return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-                }
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                LOG.warnf("topic %s not reachable yet: %s", Topics.ISSUANCE_RESULTS, e.getMessage());
-            }
+    @Override
+    public void handle(ConsumerRecords<byte[], byte[]> records, Assignment assignment) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            handle(record);
         }
-        throw new WakeupException();
+        if (!caughtUp) {
+            // read_committed: the end offsets are the last stable offsets, which the position reaches.
+            caughtUp = assignment.partitions().stream().allMatch(p -> assignment.position(p) >= endAtStart.get(p));
+        }
+        evictExpired();
+    }
+
+    /** Until the follower has started again and caught up, results published meanwhile may be unknown. */
+    @Override
+    public void stopped() {
+        positioned = false;
+        caughtUp = false;
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {

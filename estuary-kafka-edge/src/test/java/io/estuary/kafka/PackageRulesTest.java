@@ -1,0 +1,16 @@
+package io.estuary.kafka;
+
+import org.junit.jupiter.api.Test;
+
+import io.estuary.testkit.PackageRules;
+
+class PackageRulesTest {
+    @Test
+    void packagesDependDownwardOnly() {
+        PackageRules.under("io.estuary.kafka")
+                .layer("quarkus", "follower")
+                .layer("results", "follower")
+                .layer("follower")
+                .check();
+    }
+}
