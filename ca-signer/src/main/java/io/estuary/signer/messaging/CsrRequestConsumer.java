@@ -15,6 +15,7 @@ import io.estuary.contracts.Channels;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.pki.token.TokenUnavailableException;
+import io.estuary.signer.service.SignerMetrics;
 import io.estuary.signer.service.SigningService;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -31,6 +32,8 @@ public class CsrRequestConsumer {
     IssuedRequests issuedRequests;
     @Inject
     IssuanceResultPublisher publisher;
+    @Inject
+    SignerMetrics metrics;
 
     @Incoming(Channels.CSR_REQUESTS)
     // The HSM call blocks. A poll's requests are signed one after another on one thread of the signing pool and their
@@ -66,6 +69,7 @@ public class CsrRequestConsumer {
             // fault outside signing): answered at once and not remembered, so a retry is signed anew. Letting it out
             // would stop this channel, and every signature with it.
             LOG.errorf(e, "request %s failed in the signer; answered as failed", request.requestId());
+            metrics.failed("transient");
             return IssuanceResult.failed(request,
                     "the signer failed on this request (internal error); nothing was signed, retry later",
                     Instant.now());
@@ -97,6 +101,7 @@ public class CsrRequestConsumer {
         } catch (RuntimeException e) {
             LOG.errorf(e, "request %s failed in the signer; answered as failed, and so is every retry of it",
                     request.requestId());
+            metrics.failed("fault");
             return IssuanceResult.failedDeterministically(request, "the signer failed on this request (internal "
                     + "error); nothing was signed, and sending the same request again fails the same way",
                     Instant.now());
