@@ -37,6 +37,7 @@ import io.estuary.signer.config.SignerConfig;
 import io.estuary.signer.service.AnsweredRequests;
 import io.estuary.signer.service.CaChainPublisher;
 import io.estuary.signer.service.RequestDecisions;
+import io.estuary.signer.service.SignerMetrics;
 import io.estuary.signer.service.SigningService;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
@@ -57,6 +58,8 @@ class CsrRequestConsumerTest {
     RequestDecisions decisions;
     @Inject
     SigningService signingService;
+    @Inject
+    SignerMetrics signerMetrics;
     @Inject
     AnsweredRequests answeredRequests;
     @Inject
@@ -198,7 +201,7 @@ class CsrRequestConsumerTest {
         String requestId = UUID.randomUUID().toString();
         AtomicBoolean failing = new AtomicBoolean(true);
         RequestDecisions real = ClientProxy.unwrap(decisions);
-        QuarkusMock.installMockForType(new RequestDecisions(signingService, answeredRequests) {
+        QuarkusMock.installMockForType(new RequestDecisions(signingService, answeredRequests, signerMetrics) {
             @Override
             public Decision decideOnce(String id, Supplier<IssuanceResult> decide) {
                 return real.decideOnce(id, () -> {

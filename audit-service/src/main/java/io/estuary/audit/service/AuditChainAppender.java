@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -20,6 +22,7 @@ import io.estuary.audit.domain.ChainStorage.ChainHead;
 import io.estuary.audit.domain.ChainedEntry;
 import io.estuary.audit.domain.HashChain;
 import io.estuary.audit.domain.SourcePosition;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -39,6 +42,17 @@ public class AuditChainAppender {
     AuditConfig config;
 
     final Clock clock = Clock.systemUTC();
+    /** When this instance last saw the chain grow, or started; the head-age gauge reads it. */
+    private final AtomicLong lastGrowthMillis = new AtomicLong(System.currentTimeMillis());
+
+    @PostConstruct
+    void registerHeadAge() {
+        Gauge.builder("estuary.audit.chain.head.age", lastGrowthMillis,
+                        last -> Math.max(0, clock.millis() - last.get()) / 1000.0)
+                .baseUnit("seconds")
+                .description("seconds since this instance last appended to the chain (or started)")
+                .register(meters);
+    }
 
     /**
      * Appends from a thread that may block (not an event loop), in transactions of at most
@@ -86,7 +100,10 @@ public class AuditChainAppender {
             previousHash = link.hash();
             last = entry.source();
         }
-        meters.counter("estuary.audit.events.recorded").increment(chained.size());
+        meters.counter("estuary.audit.events.chained").increment(chained.size());
+        if (!chained.isEmpty()) {
+            lastGrowthMillis.set(clock.millis());
+        }
         return chained;
     }
 }

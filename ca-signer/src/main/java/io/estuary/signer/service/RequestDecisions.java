@@ -26,12 +26,14 @@ public class RequestDecisions {
 
     private final SigningService signingService;
     private final AnsweredRequests answered;
+    private final SignerMetrics metrics;
     private final Map<String, CompletableFuture<IssuanceResult>> deciding = new ConcurrentHashMap<>();
 
     @Inject
-    public RequestDecisions(SigningService signingService, AnsweredRequests answered) {
+    public RequestDecisions(SigningService signingService, AnsweredRequests answered, SignerMetrics metrics) {
         this.signingService = signingService;
         this.answered = answered;
+        this.metrics = metrics;
     }
 
     /** The answer to one request, decided at most once. */
@@ -44,6 +46,7 @@ public class RequestDecisions {
             // fault outside signing): answered at once and not remembered, so a retry is signed anew. Letting it out
             // would stop this channel, and every signature with it.
             LOG.errorf(e, "request %s failed in the signer; answered as failed", request.requestId());
+            metrics.failed("transient");
             return IssuanceResult.failed(request,
                     "the signer failed on this request (internal error); nothing was signed, retry later",
                     Instant.now());
@@ -117,6 +120,7 @@ public class RequestDecisions {
         } catch (RuntimeException e) {
             LOG.errorf(e, "request %s failed in the signer; answered as failed, and so is every retry of it",
                     request.requestId());
+            metrics.failed("fault");
             return IssuanceResult.failedDeterministically(request, "the signer failed on this request (internal "
                     + "error); nothing was signed, and sending the same request again fails the same way",
                     Instant.now());

@@ -48,12 +48,16 @@ public class SigningService {
     private volatile String unavailableReason = "not yet connected to the token";
 
     private final CaChainPublisher chainPublisher;
+    private final SignerMetrics metrics;
 
     @Inject
-    public SigningService(SignerConfig config, EstLabels labels, CaChainPublisher chainPublisher) {
+    public SigningService(SignerConfig config, EstLabels labels, CaChainPublisher chainPublisher,
+            SignerMetrics metrics) {
         this.config = config;
         this.labels = labels;
         this.chainPublisher = chainPublisher;
+        this.metrics = metrics;
+        metrics.tokenAvailability(() -> token != null && unavailableReason == null);
         LOG.infof("CSR signatures are checked by %s", CertificationRequest.signatureCheckedBy());
         connect();
     }
@@ -85,6 +89,7 @@ public class SigningService {
                     .toList())) {
                 CertificateAuthority ca = CertificateAuthority.inToken(opened, alias);
                 authorities.put(alias, ca);
+                metrics.caNotAfter(alias, ca.certificate().getNotAfter().toInstant().getEpochSecond());
                 LOG.infof("CA '%s' loaded from the token: %s", alias, ca.certificate().getSubjectX500Principal());
             }
             token = opened;
@@ -121,6 +126,7 @@ public class SigningService {
         if (profile == null) {
             return IssuanceResult.rejected(request, "unknown label '" + request.label() + "'", now);
         }
+        CertificateAuthority ca = authorities.get(profile.caAlias());
         IssuedCertificate issued;
         String sealedKey = null;
         try {
@@ -130,7 +136,7 @@ public class SigningService {
             if (request.serverKeyGeneration()) {
                 var transportKey = KeyTransport.publicKey(Base64Body.decode(request.keyTransportKey()));
                 KeyPair generated = generateFor(profile);
-                issued = authorities.get(profile.caAlias()).issue(csr.forGeneratedKey(generated), profile, now);
+                issued = metrics.timeSigning(() -> ca.issue(csr.forGeneratedKey(generated), profile, now));
                 byte[] pkcs8 = generated.getPrivate().getEncoded();
                 try {
                     sealedKey = Base64Body.compact(KeyTransport.seal(pkcs8, transportKey));
@@ -138,7 +144,7 @@ public class SigningService {
                     Arrays.fill(pkcs8, (byte) 0);
                 }
             } else {
-                issued = authorities.get(profile.caAlias()).issue(csr, profile, now);
+                issued = metrics.timeSigning(() -> ca.issue(csr, profile, now));
             }
         } catch (MalformedRequestException | InvalidCsrException e) {
             return IssuanceResult.rejected(request, e.getMessage(), now);
@@ -149,6 +155,7 @@ public class SigningService {
             }
             throw e;
         }
+        metrics.signed(profile.caAlias(), profile.name());
         return new IssuanceResult(request.requestId(), request.requester(), request.label(),
                 IssuanceResult.Outcome.ISSUED, null, issued.deviceId(), issued.subject(), issued.serialNumberHex(),
                 issued.issuer(), issued.notBefore(), issued.notAfter(),

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.estuary.contracts.IssuanceResult;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The decision logic alone, with the topic reader replaced (the Kafka path is covered by CsrRequestConsumerTest). */
 class RequestDecisionsTest {
@@ -51,7 +52,7 @@ class RequestDecisionsTest {
         FlakyAnswers answers = new FlakyAnswers();
         answers.failuresLeft = 2;
         IssuanceResult signed = result("r-1");
-        RequestDecisions.Decision decision = new RequestDecisions(null, answers).decideOnce("r-1", () -> signed);
+        RequestDecisions.Decision decision = new RequestDecisions(null, answers, new SignerMetrics(new SimpleMeterRegistry())).decideOnce("r-1", () -> signed);
         assertSame(signed, decision.result());
         assertFalse(decision.earlier());
         assertEquals(List.of(signed), answers.recorded);
@@ -61,7 +62,7 @@ class RequestDecisionsTest {
     void aKnownRequestIsAnsweredAgainWithoutSigning() {
         FlakyAnswers answers = new FlakyAnswers();
         answers.known = result("r-2");
-        RequestDecisions.Decision decision = new RequestDecisions(null, answers).decideOnce("r-2", () -> {
+        RequestDecisions.Decision decision = new RequestDecisions(null, answers, new SignerMetrics(new SimpleMeterRegistry())).decideOnce("r-2", () -> {
             throw new AssertionError("signed twice");
         });
         assertTrue(decision.earlier());
