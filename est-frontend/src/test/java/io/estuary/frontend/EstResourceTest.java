@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -262,6 +264,68 @@ class EstResourceTest {
     void acceptHeadersThatDoNotNameTheTypeAreTolerated() {
         given().header("Accept", "text/plain").when().get("/.well-known/est/cacerts").then().statusCode(200)
                 .header("Content-Type", equalTo("application/pkcs7-mime; smime-type=certs-only"));
+    }
+
+    /**
+     * Each answer moves its own counter by one, tagged by label, operation, outcome and refusal reason; an unknown
+     * label is counted as {@code unknown}, never under the name the client sent; a failed password moves the basic
+     * authentication failure counter.
+     */
+    @Test
+    void everyAnswerMovesItsEnrollmentCounterByOne() throws Exception {
+        String issued = "estuary_enrollments_total{label=\"default\",operation=\"simpleenroll\",outcome=\"issued\","
+                + "reason=\"none\"}";
+        String rejected = "estuary_enrollments_total{label=\"default\",operation=\"simpleenroll\","
+                + "outcome=\"rejected\",reason=\"signer_rejected\"}";
+        String invalid = "estuary_enrollments_total{label=\"default\",operation=\"simpleenroll\","
+                + "outcome=\"rejected\",reason=\"csr_policy\"}";
+        String unknown = "estuary_enrollments_total{label=\"unknown\",operation=\"cacerts\","
+                + "outcome=\"unknown_label\",reason=\"none\"}";
+        String badPassword = "estuary_auth_failures_total{method=\"basic\"}";
+        Map<String, Double> before = scrape(issued, rejected, invalid, unknown, badPassword);
+
+        playSigner("fe-metrics-1", EstResourceTest::issue);
+        authed().contentType("application/pkcs10").body(csrBody("fe-metrics-1")).when().post(ENROLL).then()
+                .statusCode(200);
+        playSigner("fe-metrics-2", request -> IssuanceResult.rejected(request, "no", Instant.now()));
+        authed().contentType("application/pkcs10").body(csrBody("fe-metrics-2")).when().post(ENROLL).then()
+                .statusCode(400);
+        authed().contentType("application/pkcs10").body(Base64Body.encode(TestCsrs.csrWithForeignSignature("fe-metrics-4")))
+                .when().post(ENROLL).then().statusCode(400);
+        given().when().get("/.well-known/est/a-label-nobody-configured/cacerts").then().statusCode(404);
+        given().auth().preemptive().basic("fe-metrics-nobody", "not-the-password").contentType("application/pkcs10")
+                .body(csrBody("fe-metrics-3")).when().post(ENROLL).then().statusCode(401);
+
+        Map<String, Double> after = scrape(issued, rejected, invalid, unknown, badPassword);
+        for (String series : before.keySet()) {
+            assertEquals(before.get(series) + 1, after.get(series), series);
+        }
+        String exposition = given().when().get(metricsUrl).then().statusCode(200).extract().asString();
+        assertTrue(exposition.contains("estuary_enrollment_duration_seconds_bucket{operation=\"simpleenroll\",le="),
+                "latency histogram");
+        assertTrue(exposition.contains("estuary_signer_round_trip_seconds_count{result=\"answered\"}"),
+                "signer round trip");
+        assertTrue(exposition.contains("estuary_signer_waiting_requests "), "waiting requests");
+        assertFalse(exposition.contains("a-label-nobody-configured"), "a client's label name is never a tag");
+    }
+
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/q/metrics", management = true)
+    java.net.URL metricsUrl;
+
+    /** The current value of each series (0 for one not exported yet), read from the management port. */
+    private Map<String, Double> scrape(String... series) {
+        String exposition = given().when().get(metricsUrl).then().statusCode(200).extract().asString();
+        Map<String, Double> values = new java.util.LinkedHashMap<>();
+        for (String name : series) {
+            double value = 0;
+            for (String line : exposition.split("\n")) {
+                if (line.startsWith(name + " ")) {
+                    value = Double.parseDouble(line.substring(name.length() + 1).strip());
+                }
+            }
+            values.put(name, value);
+        }
+        return values;
     }
 
     private static String deviceOf(CsrSubmitted r) {

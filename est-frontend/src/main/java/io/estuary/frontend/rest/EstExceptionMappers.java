@@ -18,6 +18,7 @@ import io.estuary.frontend.domain.LabelNotAllowedException;
 import io.estuary.frontend.domain.OperationNotSupportedException;
 import io.estuary.frontend.domain.TooManyFailuresException;
 import io.estuary.frontend.domain.UnknownLabelException;
+import io.estuary.frontend.service.EnrollmentMetrics;
 import io.estuary.pki.policy.InvalidCsrException;
 import io.estuary.pki.policy.ReenrollmentRefusedException;
 import io.estuary.pki.wire.MalformedRequestException;
@@ -42,6 +43,7 @@ public class EstExceptionMappers {
      */
     @ServerExceptionMapper
     public Response certificateRefused(ClientCertificateRefusedException e) {
+        routing.put(EnrollmentMetrics.REFUSAL, "certificate");
         if (e.refusal().authenticationFailure()) {
             routing.put(ClientCertificates.AUTHENTICATION_FAILURE, e.getMessage());
         }
@@ -55,16 +57,19 @@ public class EstExceptionMappers {
 
     @ServerExceptionMapper
     public Response malformed(MalformedRequestException e) {
+        routing.put(EnrollmentMetrics.REFUSAL, "malformed");
         return plain(Response.Status.BAD_REQUEST, e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response invalidCsr(InvalidCsrException e) {
+        routing.put(EnrollmentMetrics.REFUSAL, "csr_policy");
         return plain(Response.Status.BAD_REQUEST, e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response rejected(EnrollmentRejectedException e) {
+        routing.put(EnrollmentMetrics.REFUSAL, "signer_rejected");
         return plain(Response.Status.BAD_REQUEST, "request rejected: " + e.getMessage());
     }
 
@@ -110,11 +115,13 @@ public class EstExceptionMappers {
 
     @ServerExceptionMapper
     public Response reenrollmentRefused(ReenrollmentRefusedException e) {
+        routing.put(EnrollmentMetrics.REFUSAL, "reenrollment");
         return plain(Response.Status.FORBIDDEN, e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response labelNotAllowed(LabelNotAllowedException e) {
+        routing.put(EnrollmentMetrics.REFUSAL, "label_not_allowed");
         return plain(Response.Status.FORBIDDEN, e.getMessage());
     }
 

@@ -33,6 +33,8 @@ public class AuthFailures {
     AuthConfig config;
     @Inject
     AuthFailurePublisher publisher;
+    @Inject
+    EnrollmentMetrics metrics;
 
     private FailureRateLimiter byIdentity;
     private FailureRateLimiter byAddress;
@@ -141,6 +143,7 @@ public class AuthFailures {
 
     /** Logs and publishes a failure that was counted already (by its {@link Check}). */
     public void publish(String identity, String address, String label, String method, String reason) {
+        metrics.authenticationFailed(method);
         AuthenticationFailed event = new AuthenticationFailed(UUID.randomUUID().toString(), identity, address, label,
                 method, reason, Instant.now());
         LOG.infof("authentication failed: identity=%s address=%s label=%s method=%s reason=%s", printable(identity),

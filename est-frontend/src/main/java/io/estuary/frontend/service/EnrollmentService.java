@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,6 +66,8 @@ public class EnrollmentService {
     EstLabels labels;
     @Inject
     EnrollmentAuthorization authorization;
+    @Inject
+    EnrollmentMetrics metrics;
 
     void logSignatureCheck(@Observes StartupEvent event) {
         LOG.infof("CSR signatures are checked by %s", CertificationRequest.signatureCheckedBy());
@@ -208,6 +211,8 @@ public class EnrollmentService {
                     .subscribe().with(found -> found.ifPresent(pending::complete),
                             e -> LOG.warnf("request %s: the answer could not be read back: %s", requestId, e));
         }
+        long started = System.nanoTime();
+        AtomicBoolean silent = new AtomicBoolean();
         Uni<Void> sent = Uni.createFrom().voidItem();
         if (waiting.first()) {
             sent = publisher.publish(request)
@@ -222,8 +227,12 @@ public class EnrollmentService {
                 .ifNoItem().after(config.signerWait()).failWith(() -> {
                     LOG.infof("request %s: no answer from the signer within %s; told the client to retry",
                             requestId, config.signerWait());
+                    silent.set(true);
                     return whenSilent.get();
-                });
+                })
+                .onItemOrFailure().invoke((answer, failure) -> metrics.signerRoundTrip(
+                        failure == null ? "answered" : silent.get() ? "silent" : "unreachable",
+                        System.nanoTime() - started));
     }
 
     private static byte[] certificateOrRejection(IssuanceResult result) {

@@ -34,4 +34,9 @@ public class PendingEnrollments {
     public void forget(String requestId) {
         pending.remove(requestId);
     }
+
+    /** How many requests wait for the signer now. */
+    public int size() {
+        return pending.size();
+    }
 }
