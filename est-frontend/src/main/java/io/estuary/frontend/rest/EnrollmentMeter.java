@@ -29,7 +29,8 @@ public class EnrollmentMeter {
             return;
         }
         long started = System.nanoTime();
-        context.addEndHandler(ended -> metrics.answered(AuthFailureFilter.labelOf(path),
+        // When the status line is written: JAX-RS's asynchronous answers replace the response's end handler.
+        context.addHeadersEndHandler(written -> metrics.answered(AuthFailureFilter.labelOf(path),
                 path.substring(path.lastIndexOf('/') + 1), context.response().getStatusCode(),
                 context.get(EnrollmentMetrics.REFUSAL), System.nanoTime() - started));
         context.next();
