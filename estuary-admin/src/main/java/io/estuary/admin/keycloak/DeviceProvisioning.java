@@ -95,13 +95,8 @@ public final class DeviceProvisioning {
     }
 
     private String adminToken() {
-        String form = "grant_type=password&client_id=admin-cli&username="
-                + URLEncoder.encode(adminUser, StandardCharsets.UTF_8) + "&password="
-                + URLEncoder.encode(adminPassword, StandardCharsets.UTF_8);
-        HttpResponse<String> response = call(HttpRequest.newBuilder(
-                URI.create(base + "/realms/master/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)));
+        HttpResponse<String> response = call(PasswordGrant.request(base, "master", "admin-cli", adminUser,
+                adminPassword));
         expect(response, 200, "log in as Keycloak administrator '" + adminUser + "'");
         return readTree(response.body()).path("access_token").asText();
     }

@@ -2,11 +2,8 @@ package io.estuary.admin.keycloak;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,15 +56,11 @@ public final class TokenCommand implements Callable<Integer> {
                     + ": start the stack with deploy/estuary up");
         }
         String user = "estuary-" + role;
-        String form = "grant_type=password&client_id=estuary-cli&username=" + URLEncoder.encode(user,
-                StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        URI endpoint = URI.create(keycloak.toString().replaceAll("/+$", "") + "/realms/" + realm
-                + "/protocol/openid-connect/token");
         HttpResponse<String> response;
         try {
-            response = HttpClient.newBuilder().connectTimeout(TIMEOUT).build().send(HttpRequest.newBuilder(endpoint)
-                    .timeout(TIMEOUT).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            response = HttpClient.newBuilder().connectTimeout(TIMEOUT).build().send(PasswordGrant.request(
+                    keycloak.toString().replaceAll("/+$", ""), realm, "estuary-cli", user, password).timeout(TIMEOUT)
+                    .build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             spec.commandLine().getErr().println("Keycloak at " + keycloak + " does not answer");
             return 1;
