@@ -274,6 +274,7 @@ class EnrollmentEndToEndIT {
     @Test
     void theLoadBenchmarkRunsAgainstTheStack() throws Exception {
         Path out = work.resolve("bench-results.md");
+        double issuedBefore = issuedEnrollments();
         LocalStack.scriptOutput("bench", "--warmup", "PT0S", "--concurrency", "2", "--duration", "PT3S",
                 "--signer-requests", "20", "--max-csrs", "2000", "--out", out.toString());
         String results = Files.readString(out);
@@ -295,6 +296,69 @@ class EnrollmentEndToEndIT {
         }
         assertTrue(Pattern.compile("Signer alone \\(Kafka in, HSM signature, Kafka out\\): 20 certificates in ")
                 .matcher(results).find(), results);
+        // The frontend's counter moved by exactly the enrollments the benchmark made through it.
+        long enrolled = 0;
+        for (String mode : List.of("kept alive", "new TLS per request")) {
+            Matcher row = Pattern.compile("\\| " + mode + " \\| 2 \\| \\d+ \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\| (\\d+) \\|")
+                    .matcher(results);
+            assertTrue(row.find(), results);
+            enrolled += Long.parseLong(row.group(1));
+        }
+        assertEquals(enrolled, Math.round(issuedEnrollments() - issuedBefore), results);
+    }
+
+    /** Every enrollment the frontend answered with a certificate, over labels and operations. */
+    private static double issuedEnrollments() throws Exception {
+        return metrics(LocalStack.env("ESTUARY_FRONTEND_MANAGEMENT_PORT")).lines()
+                .filter(line -> line.startsWith("estuary_enrollments_total{") && line.contains("outcome=\"issued\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static String metrics(String port) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    /**
+     * What the alerting rules and the dashboard in deploy/ query exists: every {@code estuary_} metric they name is
+     * exported by one of the four services, from the start.
+     */
+    @Test
+    void everyMetricTheAlertsAndTheDashboardNameIsExported() throws Exception {
+        // The fleet gauges exist per label once the renewal tracker counts a device on it: enroll one.
+        anOpensslCsrIsEnrolledOverHttpsAndRecordedDownstream();
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        for (String file : List.of("deploy/prometheus/estuary-alerts.yml", "deploy/grafana/estuary-dashboard.json")) {
+            Matcher name = Pattern.compile("estuary_\\w+").matcher(Files.readString(root.resolve(file)));
+            while (name.find()) {
+                named.add(name.group().replaceAll("_(bucket|count|sum)$", ""));
+            }
+        }
+        assertTrue(named.size() > 10, named.toString());
+        java.util.Set<String> families = new java.util.TreeSet<>();
+        // The renewal gauges are refreshed every 30 s.
+        for (Instant deadline = Instant.now().plusSeconds(120); ; Thread.sleep(2000)) {
+            StringBuilder exported = new StringBuilder();
+            for (String port : List.of("ESTUARY_FRONTEND_MANAGEMENT_PORT", "ESTUARY_SIGNER_MANAGEMENT_PORT",
+                    "ESTUARY_AUDIT_PORT", "ESTUARY_RENEWAL_PORT")) {
+                exported.append(metrics(LocalStack.env(port)));
+            }
+            Matcher type = Pattern.compile("(?m)^# TYPE (estuary_\\w+) ").matcher(exported);
+            while (type.find()) {
+                families.add(type.group(1));
+            }
+            if (named.stream().allMatch(metric -> exportedAs(metric, families)) || Instant.now().isAfter(deadline)) {
+                break;
+            }
+        }
+        named.removeIf(metric -> exportedAs(metric, families));
+        assertTrue(named.isEmpty(), "named but not exported: " + named + "\nexported: " + families);
+    }
+
+    private static boolean exportedAs(String metric, java.util.Set<String> families) {
+        return families.contains(metric) || families.contains(metric.replaceAll("_total$", ""));
     }
 
     /** The profiler a user runs beside the benchmark ({@code deploy/estuary profile}) attaches and writes both files. */

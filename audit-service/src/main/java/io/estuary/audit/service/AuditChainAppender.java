@@ -52,6 +52,10 @@ public class AuditChainAppender {
                 .baseUnit("seconds")
                 .description("seconds since this instance last appended to the chain (or started)")
                 .register(meters);
+        // Alerts take rates of these: they exist from the start, at zero.
+        meters.counter("estuary.audit.events.late");
+        meters.counter("estuary.audit.events.duplicate");
+        meters.counter("estuary.audit.events.chained");
     }
 
     /**

@@ -39,6 +39,9 @@ public class SignerMetrics {
                 .description("time to assemble one certificate and sign it with the CA key in the HSM")
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
+        // Alerts take rates of these: each reason exists from the start, at zero.
+        failed("fault", 0);
+        failed("transient", 0);
     }
 
     /** Runs one signing with the CA key and times it. */
@@ -54,9 +57,13 @@ public class SignerMetrics {
 
     /** A request answered FAILED; {@code reason} is one of a fixed few words. */
     public void failed(String reason) {
+        failed(reason, 1);
+    }
+
+    private void failed(String reason, int count) {
         failed.computeIfAbsent(reason, key -> Counter.builder("estuary.signer.failed")
                 .description("requests answered FAILED, by reason").tag("reason", reason)
-                .register(registry)).increment();
+                .register(registry)).increment(count);
     }
 
     /** 1 while every CA key in the token is usable, else 0. */

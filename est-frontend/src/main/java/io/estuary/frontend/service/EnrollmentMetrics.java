@@ -47,6 +47,10 @@ public class EnrollmentMetrics {
         Gauge.builder("estuary.signer.waiting.requests", pending, PendingEnrollments::size)
                 .description("requests this frontend published and still waits on the signer for")
                 .register(registry);
+        // Alerts take rates of these: each method exists from the start, at zero.
+        for (String method : new String[] {"basic", "certificate", "other"}) {
+            authFailureCounter(method);
+        }
     }
 
     /**
@@ -75,9 +79,13 @@ public class EnrollmentMetrics {
 
     /** A failed authentication; {@code method} is {@code certificate}, {@code basic} or {@code other}. */
     public void authenticationFailed(String method) {
-        authFailures.computeIfAbsent(method, key -> Counter.builder("estuary.auth.failures")
+        authFailureCounter(method).increment();
+    }
+
+    private Counter authFailureCounter(String method) {
+        return authFailures.computeIfAbsent(method, key -> Counter.builder("estuary.auth.failures")
                 .description("failed authentications on the EST paths, by method").tag("method", method)
-                .register(registry)).increment();
+                .register(registry));
     }
 
     /** One signer round trip (publish, then wait): {@code answered}, {@code silent} (the wait ended) or {@code unreachable}. */
