@@ -73,6 +73,7 @@ ensure_packages() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v curl >/dev/null || missing+=(curl)
   command -v ss >/dev/null || missing+=(iproute2)
+  command -v promtool >/dev/null || missing+=(prometheus)
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
   command -v mvn >/dev/null || die "Maven is required (apt-get install maven)"
   command -v java >/dev/null || die "Java 17 or newer is required"
