@@ -13,6 +13,7 @@ infra_up() {
 }
 
 down() {
+  stop_prometheus
   services_down
   stop_pid "$STATE/kafka/kafka.pid" Kafka
   stop_keycloak
@@ -33,6 +34,7 @@ Estuary is up.
   Operator APIs    bearer tokens: deploy/estuary token auditor|operator   (Keycloak users estuary-auditor, estuary-operator)
   Audit API        curl -H "Authorization: Bearer \$(deploy/estuary token auditor)" "http://127.0.0.1:$ESTUARY_AUDIT_PORT/issuances?device=<device id>"
   Renewal API      curl -H "Authorization: Bearer \$(deploy/estuary token operator)" "http://127.0.0.1:$ESTUARY_RENEWAL_PORT/renewals/due?within=P30D"
+  Prometheus       $(pid_alive "$PROMETHEUS_DIR/prometheus.pid" && prometheus_url || echo "off (ESTUARY_PROMETHEUS=1 deploy/estuary up, or deploy/estuary prometheus-up)")
   CA information   curl --cacert $STATE/pki/tls-trust-anchor.pem -H "Authorization: Bearer \$(deploy/estuary token operator)" https://localhost:$ESTUARY_EST_PORT/api/cas
   Logs             $STATE/logs/
   Try it:          deploy/estuary enroll-demo

@@ -126,8 +126,9 @@ class CsrRequestConsumerTest {
         final Map<String, AtomicInteger> tokenFailuresLeft = new ConcurrentHashMap<>();
         final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
-        FailingSigning(SignerConfig config, EstLabels labels, CaChainPublisher chainPublisher) {
-            super(config, labels, chainPublisher);
+        FailingSigning(SignerConfig config, EstLabels labels, CaChainPublisher chainPublisher,
+                SignerMetrics metrics) {
+            super(config, labels, chainPublisher, metrics);
         }
 
         @Override
@@ -150,7 +151,7 @@ class CsrRequestConsumerTest {
     }
 
     private FailingSigning failingSigning() {
-        FailingSigning signing = new FailingSigning(signerConfig, labels, chainPublisher);
+        FailingSigning signing = new FailingSigning(signerConfig, labels, chainPublisher, signerMetrics);
         QuarkusMock.installMockForType(signing, SigningService.class);
         return signing;
     }

@@ -2,6 +2,7 @@ package io.estuary.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -355,6 +356,90 @@ class EnrollmentEndToEndIT {
         }
         named.removeIf(metric -> exportedAs(metric, families));
         assertTrue(named.isEmpty(), "named but not exported: " + named + "\nexported: " + families);
+    }
+
+    /**
+     * The local Prometheus a user starts beside the stack ({@code deploy/estuary prometheus-up}) scrapes all four
+     * services and has loaded every alerting rule; {@code prometheus-down} stops it.
+     */
+    @Test
+    void theLocalPrometheusScrapesEveryServiceWithTheAlertingRules() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Map<String, String> env = Map.of("ESTUARY_PROMETHEUS_PORT", String.valueOf(port),
+                "ESTUARY_PROMETHEUS_SCRAPE_INTERVAL", "2s");
+        Path script = root.resolve("deploy/estuary");
+        run(List.of(script.toString(), "prometheus-up"), env, true);
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port + "/api/v1/";
+            JsonNode targets = null;
+            for (Instant deadline = Instant.now().plusSeconds(60); Instant.now().isBefore(deadline); Thread.sleep(1000)) {
+                targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "targets")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()).path("data").path("activeTargets");
+                long up = 0;
+                for (JsonNode target : targets) {
+                    up += "up".equals(target.path("health").asText()) ? 1 : 0;
+                }
+                if (up == 4) {
+                    break;
+                }
+            }
+            java.util.Set<String> jobs = new java.util.TreeSet<>();
+            for (JsonNode target : targets) {
+                assertEquals("up", target.path("health").asText(), target.toString());
+                jobs.add(target.path("labels").path("job").asText());
+            }
+            assertEquals(java.util.Set.of("estuary-est-frontend", "estuary-ca-signer", "estuary-audit-service",
+                    "estuary-renewal-scheduler"), jobs);
+            String rules = http.send(HttpRequest.newBuilder(URI.create(base + "rules")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String alert : List.of("EstuarySignerDown", "EstuaryTokenUnavailable", "EstuaryAuditHeadStale",
+                    "EstuaryCaCertificateExpiring")) {
+                assertTrue(rules.contains("\"" + alert + "\""), alert + " not loaded: " + rules);
+            }
+        } finally {
+            run(List.of(script.toString(), "prometheus-down"), env, true);
+        }
+        assertThrows(java.io.IOException.class, () -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/-/ready")).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /**
+     * Each service describes its API at /q/openapi: the EST operations with their media types, the CA information,
+     * audit and renewal APIs with their paths.
+     */
+    @Test
+    void everyServiceDescribesItsApi() throws Exception {
+        JsonNode frontend = openApi(LocalStack.env("ESTUARY_FRONTEND_MANAGEMENT_PORT")).path("paths");
+        JsonNode enroll = frontend.path("/.well-known/est/{label}/simpleenroll").path("post");
+        assertTrue(enroll.path("requestBody").path("content").has("application/pkcs10"), enroll.toString());
+        assertTrue(enroll.path("responses").path("200").path("content")
+                .has("application/pkcs7-mime; smime-type=certs-only"), enroll.toString());
+        assertTrue(enroll.path("responses").has("202"), enroll.toString());
+        assertTrue(frontend.path("/.well-known/est/csrattrs").path("get").path("responses").path("200")
+                .path("content").has("application/csrattrs"), frontend.toString());
+        assertTrue(frontend.path("/.well-known/est/serverkeygen").path("post").path("responses").path("200")
+                .path("content").has("multipart/mixed"), frontend.toString());
+        assertTrue(frontend.has("/api/cas"), frontend.toString());
+        JsonNode audit = openApi(LocalStack.env("ESTUARY_AUDIT_PORT")).path("paths");
+        for (String path : List.of("/audit/records", "/audit/verify", "/audit/verifications", "/issuances")) {
+            assertTrue(audit.has(path), path + " in " + audit);
+        }
+        JsonNode renewal = openApi(LocalStack.env("ESTUARY_RENEWAL_PORT")).path("paths");
+        for (String path : List.of("/renewals/summary", "/renewals/due", "/renewals/devices/{deviceId}")) {
+            assertTrue(renewal.has(path), path + " in " + renewal);
+        }
+    }
+
+    private static JsonNode openApi(String port) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/q/openapi?format=json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
     }
 
     private static boolean exportedAs(String metric, java.util.Set<String> families) {

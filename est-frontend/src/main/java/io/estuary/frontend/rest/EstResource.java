@@ -9,6 +9,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.estuary.frontend.service.EnrollmentService;
 import io.quarkus.security.Authenticated;
 import io.estuary.pki.policy.CsrAttributes;
@@ -37,12 +40,16 @@ public class EstResource {
 
     @GET
     @Path("cacerts")
+    @APIResponse(responseCode = "200", description = "the CA's chain, base64 certs-only",
+            content = @Content(mediaType = CertsOnly.MEDIA_TYPE))
     public Response caCertificates() {
         return caCertificates(NO_LABEL);
     }
 
     @GET
     @Path("{label}/cacerts")
+    @APIResponse(responseCode = "200", description = "the CA's chain, base64 certs-only",
+            content = @Content(mediaType = CertsOnly.MEDIA_TYPE))
     public Response caCertificates(@PathParam("label") String label) {
         return base64(CertsOnly.MEDIA_TYPE, enrollment.caCertificates(label));
     }
@@ -51,6 +58,9 @@ public class EstResource {
     @Path("simpleenroll")
     @Consumes(PKCS10)
     @Authenticated
+    @APIResponse(responseCode = "200", description = "the certificate, base64 certs-only",
+            content = @Content(mediaType = CertsOnly.MEDIA_TYPE))
+    @APIResponse(responseCode = "202", description = "accepted, not yet issued: repeat after Retry-After")
     public Uni<Response> simpleEnroll(@Context HttpServerRequest request, String body) {
         return simpleEnroll(NO_LABEL, request, body);
     }
@@ -59,6 +69,9 @@ public class EstResource {
     @Path("{label}/simpleenroll")
     @Consumes(PKCS10)
     @Authenticated
+    @APIResponse(responseCode = "200", description = "the certificate, base64 certs-only",
+            content = @Content(mediaType = CertsOnly.MEDIA_TYPE))
+    @APIResponse(responseCode = "202", description = "accepted, not yet issued: repeat after Retry-After")
     public Uni<Response> simpleEnroll(@PathParam("label") String label, @Context HttpServerRequest request,
             String body) {
         return enrollment.simpleEnroll(identity, ClientCertificates.chain(request), label, body)
@@ -68,6 +81,8 @@ public class EstResource {
     @POST
     @Path("simplereenroll")
     @Consumes(PKCS10)
+    @APIResponse(responseCode = "200", description = "the certificate, base64 certs-only",
+            content = @Content(mediaType = CertsOnly.MEDIA_TYPE))
     public Uni<Response> simpleReenroll(@Context HttpServerRequest request, String body) {
         return simpleReenroll(NO_LABEL, request, body);
     }
@@ -75,6 +90,8 @@ public class EstResource {
     @POST
     @Path("{label}/simplereenroll")
     @Consumes(PKCS10)
+    @APIResponse(responseCode = "200", description = "the certificate, base64 certs-only",
+            content = @Content(mediaType = CertsOnly.MEDIA_TYPE))
     public Uni<Response> simpleReenroll(@PathParam("label") String label, @Context HttpServerRequest request,
             String body) {
         return enrollment.simpleReenroll(identity, ClientCertificates.chain(request), label, body)
@@ -85,6 +102,8 @@ public class EstResource {
     @Path("serverkeygen")
     @Consumes(PKCS10)
     @Authenticated
+    @APIResponse(responseCode = "200", description = "the private key (PKCS#8) and the certificate",
+            content = @Content(mediaType = "multipart/mixed"))
     public Uni<Response> serverKeyGen(@Context HttpServerRequest request, String body) {
         return serverKeyGen(NO_LABEL, request, body);
     }
@@ -93,6 +112,8 @@ public class EstResource {
     @Path("{label}/serverkeygen")
     @Consumes(PKCS10)
     @Authenticated
+    @APIResponse(responseCode = "200", description = "the private key (PKCS#8) and the certificate",
+            content = @Content(mediaType = "multipart/mixed"))
     public Uni<Response> serverKeyGen(@PathParam("label") String label, @Context HttpServerRequest request,
             String body) {
         return enrollment.serverKeyGen(identity, ClientCertificates.chain(request), label, body).map(generated -> {
@@ -106,12 +127,18 @@ public class EstResource {
 
     @GET
     @Path("csrattrs")
+    @APIResponse(responseCode = "200", description = "the attributes a CSR should carry, base64",
+            content = @Content(mediaType = CsrAttributes.MEDIA_TYPE))
+    @APIResponse(responseCode = "204", description = "the label's profile asks for none")
     public Response csrAttributes() {
         return csrAttributes(NO_LABEL);
     }
 
     @GET
     @Path("{label}/csrattrs")
+    @APIResponse(responseCode = "200", description = "the attributes a CSR should carry, base64",
+            content = @Content(mediaType = CsrAttributes.MEDIA_TYPE))
+    @APIResponse(responseCode = "204", description = "the label's profile asks for none")
     public Response csrAttributes(@PathParam("label") String label) {
         return enrollment.csrAttributes(label).map(der -> base64(CsrAttributes.MEDIA_TYPE, der))
                 .orElseGet(() -> Response.noContent().build());
@@ -119,12 +146,14 @@ public class EstResource {
 
     @POST
     @Path("fullcmc")
+    @APIResponse(responseCode = "501", description = "Full CMC is not offered")
     public void fullCmc() {
         fullCmc(NO_LABEL);
     }
 
     @POST
     @Path("{label}/fullcmc")
+    @APIResponse(responseCode = "501", description = "Full CMC is not offered")
     public void fullCmc(@PathParam("label") String label) {
         enrollment.fullCmc(label);
     }
