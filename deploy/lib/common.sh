@@ -54,6 +54,17 @@ secret() {
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# Waits until URL answers while the process in PIDFILE lives: NAME ready, or a clear stop with the log's tail.
+await_ready() {
+  local name=$1 url=$2 pidfile=$3 logfile=$4 seconds=$5 tries=0
+  until curl -sf "$url" >/dev/null 2>&1; do
+    pid_alive "$pidfile" || { tail -n 40 "$logfile" >&2; die "$name exited; see $logfile"; }
+    tries=$((tries + 1)); [ $tries -lt "$seconds" ] || die "$name not ready after $seconds s; see $logfile"
+    sleep 1
+  done
+  log "$name ready"
+}
+
 stop_pid() {
   local file=$1 name=$2
   if pid_alive "$file"; then

@@ -48,13 +48,9 @@ start_keycloak() {
 }
 
 await_keycloak() {
-  local home=$STATE/keycloak tries=0
-  until curl -sf "http://127.0.0.1:$ESTUARY_KEYCLOAK_MANAGEMENT_PORT/health/ready" >/dev/null 2>&1; do
-    pid_alive "$home/keycloak.pid" || { tail -n 40 "$home/keycloak.log" >&2; die "Keycloak exited; see $home/keycloak.log"; }
-    tries=$((tries + 1)); [ $tries -lt 300 ] || die "Keycloak not ready after 300 s; see $home/keycloak.log"
-    sleep 1
-  done
-  log "Keycloak ready"
+  local home=$STATE/keycloak
+  await_ready Keycloak "http://127.0.0.1:$ESTUARY_KEYCLOAK_MANAGEMENT_PORT/health/ready" "$home/keycloak.pid" \
+    "$home/keycloak.log" 300
 }
 
 stop_keycloak() {

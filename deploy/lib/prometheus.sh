@@ -20,7 +20,8 @@ start_prometheus() {
     for job in est-frontend:$ESTUARY_FRONTEND_MANAGEMENT_PORT ca-signer:$ESTUARY_SIGNER_MANAGEMENT_PORT \
         audit-service:$ESTUARY_AUDIT_PORT renewal-scheduler:$ESTUARY_RENEWAL_PORT; do
       port=${job#*:}
-      printf '  - job_name: estuary-%s\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' "${job%%:*}" "$port"
+      printf '  - job_name: estuary-%s\n    metrics_path: /q/metrics\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' \
+        "${job%%:*}" "$port"
     done
   } >"$PROMETHEUS_DIR/prometheus.yml"
   promtool check config "$PROMETHEUS_DIR/prometheus.yml" >/dev/null \
@@ -29,12 +30,7 @@ start_prometheus() {
   nohup prometheus --config.file="$PROMETHEUS_DIR/prometheus.yml" --storage.tsdb.path="$PROMETHEUS_DIR/data" \
     --web.listen-address="127.0.0.1:${ESTUARY_PROMETHEUS_PORT:-9090}" >"$STATE/logs/prometheus.log" 2>&1 &
   echo $! >"$PROMETHEUS_DIR/prometheus.pid"
-  for _ in $(seq 1 60); do
-    curl -sf "$(prometheus_url)/-/ready" >/dev/null 2>&1 && return
-    pid_alive "$PROMETHEUS_DIR/prometheus.pid" || die "Prometheus stopped; see $STATE/logs/prometheus.log"
-    sleep 0.5
-  done
-  die "Prometheus did not become ready; see $STATE/logs/prometheus.log"
+  await_ready Prometheus "$(prometheus_url)/-/ready" "$PROMETHEUS_DIR/prometheus.pid" "$STATE/logs/prometheus.log" 30
 }
 
 stop_prometheus() { stop_pid "$PROMETHEUS_DIR/prometheus.pid" Prometheus; }

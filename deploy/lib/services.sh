@@ -60,14 +60,7 @@ services_up() {
     echo $! > "$STATE/run/$s.pid"
   done
   for s in "${SERVICES[@]}"; do
-    local url tries=0
-    url=$(health_url "$s")
-    until curl -sf "$url" >/dev/null 2>&1; do
-      pid_alive "$STATE/run/$s.pid" || { tail -n 40 "$STATE/logs/$s.log" >&2; die "$s exited; see $STATE/logs/$s.log"; }
-      tries=$((tries + 1)); [ $tries -lt 180 ] || die "$s not ready after 180 s; see $STATE/logs/$s.log"
-      sleep 1
-    done
-    log "$s ready"
+    await_ready "$s" "$(health_url "$s")" "$STATE/run/$s.pid" "$STATE/logs/$s.log" 180
   done
 }
 

@@ -68,7 +68,8 @@ public class SignerMetrics {
 
     /** 1 while every CA key in the token is usable, else 0. */
     public void tokenAvailability(Supplier<Boolean> available) {
-        Gauge.builder("estuary.token.available", available, up -> up.get() ? 1 : 0)
+        // Strong references: the registry holds a gauge's object weakly, and nothing else holds these lambdas.
+        Gauge.builder("estuary.token.available", available, up -> up.get() ? 1 : 0).strongReference(true)
                 .description("1 while the HSM token and every CA key in it are usable").register(registry);
     }
 
@@ -86,6 +87,7 @@ public class SignerMetrics {
     /** How many CSR events wait in the request topic for this signer, sampled by {@code lag}. */
     public void requestLag(Supplier<Number> lag) {
         Gauge.builder("estuary.signer.request.lag", lag, value -> value.get().doubleValue()).baseUnit("records")
+                .strongReference(true)
                 .description("CSR events in the request topic not yet decided by this signer").register(registry);
     }
 }

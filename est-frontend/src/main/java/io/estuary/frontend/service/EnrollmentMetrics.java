@@ -44,7 +44,7 @@ public class EnrollmentMetrics {
     public EnrollmentMetrics(MeterRegistry registry, EstLabels labels, PendingEnrollments pending) {
         this.registry = registry;
         this.labels = labels;
-        Gauge.builder("estuary.signer.waiting.requests", pending, PendingEnrollments::size)
+        Gauge.builder("estuary.signer.waiting.requests", pending, PendingEnrollments::size).strongReference(true)
                 .description("requests this frontend published and still waits on the signer for")
                 .register(registry);
         // Alerts take rates of these: each method exists from the start, at zero.
