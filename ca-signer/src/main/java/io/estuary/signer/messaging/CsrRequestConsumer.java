@@ -54,7 +54,8 @@ public class CsrRequestConsumer {
         CompletableFuture<?>[] answered = new CompletableFuture<?>[requests.size()];
         for (int i = 0; i < answered.length; i++) {
             CsrSubmitted request = requests.get(i);
-            answered[i] = records == null ? answerAndPublish(request) : answerAndPublish(request, headers(records.get(i)));
+            answered[i] = records == null ? answerAndPublish(request)
+                    : answerAndPublish(request, headers(records.get(i)));
         }
         return CompletableFuture.allOf(answered);
     }
@@ -73,11 +74,13 @@ public class CsrRequestConsumer {
 
     private CompletableFuture<?> answerAndPublish(CsrSubmitted request) {
         IssuanceResult result = answer(request);
-        return result == null ? CompletableFuture.completedFuture(null) : publisher.publish(request.requester(), result);
+        return result == null ? CompletableFuture.completedFuture(null)
+                : publisher.publish(request.requester(), result);
     }
 
     private static Headers headers(Message<?> record) {
-        return record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getHeaders).orElse(null);
+        return record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getHeaders)
+                .orElse(null);
     }
 
     /** The answer to one request, decided at most once; null for an event that could not be read. */

@@ -94,7 +94,8 @@ public class IssuanceResultPublisher {
     /** Completes once the broker has acknowledged the answer; the record carries the current trace context. */
     public CompletableFuture<Void> publish(String requester, IssuanceResult result) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-        ProducerRecord<String, IssuanceResult> record = new ProducerRecord<>(Topics.ISSUANCE_RESULTS, requester, result);
+        ProducerRecord<String, IssuanceResult> record =
+                new ProducerRecord<>(Topics.ISSUANCE_RESULTS, requester, result);
         tracing.inject(record.headers());
         send(record, acknowledged, FIRST_BACKOFF_MILLIS);
         return acknowledged;

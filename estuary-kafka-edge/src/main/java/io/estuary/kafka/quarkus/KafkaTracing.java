@@ -18,7 +18,8 @@ import io.opentelemetry.api.OpenTelemetry;
 public class KafkaTracing {
     @Produces
     @Singleton
-    RecordTracing recordTracing(@ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean disabled,
+    RecordTracing recordTracing(
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "true") boolean disabled,
             Instance<OpenTelemetry> openTelemetry) {
         if (disabled || !openTelemetry.isResolvable()) {
             return RecordTracing.OFF;
