@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The stack the test command started (broker, PostgreSQL, token), and the user's script that runs the services. */
 final class LocalStack {
@@ -27,7 +28,14 @@ final class LocalStack {
 
     /** Runs {@code deploy/estuary <command>} as a user would, showing its output. */
     static void script(String command) throws Exception {
-        Process process = new ProcessBuilder(root().resolve("deploy/estuary").toString(), command).inheritIO().start();
+        script(command, Map.of());
+    }
+
+    /** Runs {@code deploy/estuary <command>} with more environment (settings of the services it starts). */
+    static void script(String command, Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(root().resolve("deploy/estuary").toString(), command).inheritIO();
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         assertEquals(0, process.waitFor(), "deploy/estuary " + command);
     }
 

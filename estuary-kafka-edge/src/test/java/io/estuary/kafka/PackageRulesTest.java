@@ -8,9 +8,10 @@ class PackageRulesTest {
     @Test
     void packagesDependDownwardOnly() {
         PackageRules.under("io.estuary.kafka")
-                .layer("quarkus", "follower")
+                .layer("quarkus", "follower", "tracing")
                 .layer("results", "follower")
                 .layer("follower")
+                .layer("tracing")
                 .check();
     }
 }

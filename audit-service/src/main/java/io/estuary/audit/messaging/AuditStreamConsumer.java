@@ -2,6 +2,7 @@ package io.estuary.audit.messaging;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,11 +10,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import io.estuary.audit.config.AuditConfig;
+import io.estuary.audit.domain.AuditEntry;
 import io.estuary.audit.service.AuditChainAppender;
 import io.estuary.kafka.follower.FollowerHealth;
 import io.estuary.kafka.follower.Start;
 import io.estuary.kafka.follower.TopicFollower;
 import io.estuary.kafka.quarkus.TopicFollowers;
+import io.estuary.kafka.tracing.RecordTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -34,6 +39,8 @@ public class AuditStreamConsumer {
     AuditChainAppender appender;
     @Inject
     TopicFollowers followers;
+    @Inject
+    RecordTracing tracing;
 
     private final Clock clock = Clock.systemUTC();
     private final AtomicInteger pending = new AtomicInteger();
@@ -57,7 +64,7 @@ public class AuditStreamConsumer {
         }
         AuditConfig.Consumer settings = config.consumer();
         AuditTopicReader reader = new AuditTopicReader(clock, settings.maxRecordsPerCycle(), settings.settle(), true,
-                this::chain);
+                this::chain, tracing);
         follower = followers.follow("audit-stream-consumer",
                 followers.settings().withRestart(settings.retryBackoff(), settings.retryBackoff()),
                 AuditTopicReader.subscription(Start.committed(settings.groupId()), settings.pollTimeout()), reader);
@@ -99,7 +106,16 @@ public class AuditStreamConsumer {
     }
 
     private void chain(AuditTopicReader reader, Instant horizon) {
-        appender.appendBlocking(reader.buffer().releaseUpTo(horizon.minus(config.consumer().settle())));
+        List<AuditEntry> released = reader.buffer().releaseUpTo(horizon.minus(config.consumer().settle()));
+        List<Span> spans = reader.startAppendSpans(released);
+        try {
+            appender.appendBlocking(released);
+        } catch (RuntimeException | Error e) {
+            spans.forEach(span -> span.setStatus(StatusCode.ERROR, e.toString()));
+            throw e;
+        } finally {
+            spans.forEach(Span::end);
+        }
         reader.commitChained();
         pending.set(reader.buffer().size());
         lastCycle = horizon;

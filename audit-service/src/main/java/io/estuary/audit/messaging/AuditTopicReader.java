@@ -15,12 +15,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
+import io.estuary.audit.domain.AuditEntry;
 import io.estuary.audit.domain.SourcePosition;
 import io.estuary.contracts.Topics;
 import io.estuary.kafka.follower.Assignment;
 import io.estuary.kafka.follower.RecordHandler;
 import io.estuary.kafka.follower.Start;
 import io.estuary.kafka.follower.Subscription;
+import io.estuary.kafka.tracing.RecordTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 
 /**
  * Reads every partition of every audited topic into a {@link ChainOrderBuffer}, as the handler of a follower that is
@@ -49,7 +53,10 @@ final class AuditTopicReader implements RecordHandler {
     private final Duration slack;
     private final boolean endsOfEachCycle;
     private final Cycles cycles;
+    private final RecordTracing tracing;
     private volatile ChainOrderBuffer buffer = new ChainOrderBuffer();
+    /** With tracing on, the trace context of each event in the buffer whose record carried one. */
+    private final Map<SourcePosition, Context> traceParents = new HashMap<>();
     /** Per partition, the latest record timestamp read. */
     private final Map<TopicPartition, Instant> lastRead = new HashMap<>();
     private Assignment assignment;
@@ -61,6 +68,12 @@ final class AuditTopicReader implements RecordHandler {
      *                        or every cycle towards those of the first start (the replay: the topics as they were)
      */
     AuditTopicReader(Clock clock, int maxRecords, Duration slack, boolean endsOfEachCycle, Cycles cycles) {
+        this(clock, maxRecords, slack, endsOfEachCycle, cycles, RecordTracing.OFF);
+    }
+
+    AuditTopicReader(Clock clock, int maxRecords, Duration slack, boolean endsOfEachCycle, Cycles cycles,
+            RecordTracing tracing) {
+        this.tracing = tracing;
         this.clock = clock;
         this.maxRecords = maxRecords;
         this.slack = slack;
@@ -87,6 +100,7 @@ final class AuditTopicReader implements RecordHandler {
     public void started(Assignment started) {
         assignment = started;
         buffer = new ChainOrderBuffer();
+        traceParents.clear();
         lastRead.clear();
         if (ends == null || endsOfEachCycle) {
             ends = new Ends(clock.instant(), started.endOffsets());
@@ -106,6 +120,12 @@ final class AuditTopicReader implements RecordHandler {
                     record.offset());
             try {
                 buffer.add(eventReader.read(source, new String(record.value(), StandardCharsets.UTF_8)));
+                if (tracing.enabled()) {
+                    Context parent = tracing.parent(record.headers());
+                    if (Span.fromContext(parent).getSpanContext().isValid()) {
+                        traceParents.put(source, parent);
+                    }
+                }
             } catch (MalformedEventException e) {
                 // Skipped for good: the same bytes would fail again, in a replay too.
                 LOG.warnf("skipped the event at %s: %s", source, e.getMessage());
@@ -171,6 +191,24 @@ final class AuditTopicReader implements RecordHandler {
 
     ChainOrderBuffer buffer() {
         return buffer;
+    }
+
+    /**
+     * Starts a span "audit append" for each event released whose record carried a trace context, a child of it; the
+     * caller ends them once the events are chained. Empty with tracing off.
+     */
+    List<Span> startAppendSpans(List<AuditEntry> released) {
+        if (traceParents.isEmpty()) {
+            return List.of();
+        }
+        List<Span> spans = new ArrayList<>();
+        for (AuditEntry entry : released) {
+            Context parent = traceParents.remove(entry.source());
+            if (parent != null) {
+                spans.add(tracing.startConsumerSpan("audit append", parent));
+            }
+        }
+        return spans;
     }
 
     /** Commits, per partition, the first offset not yet chained: a restart resumes there and loses nothing. */

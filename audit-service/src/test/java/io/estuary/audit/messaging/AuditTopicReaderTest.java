@@ -32,6 +32,12 @@ import io.estuary.audit.domain.AuditEntry;
 import io.estuary.contracts.Topics;
 import io.estuary.kafka.follower.Start;
 import io.estuary.kafka.follower.TopicFollower;
+import io.estuary.kafka.tracing.RecordTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 
 /**
  * A backlog of many cycles: read in bounded cycles, in timestamp order, with the topic that runs ahead paused, so
@@ -104,6 +110,73 @@ class AuditTopicReaderTest {
         assertTrue(cycles.get() > 5, "many cycles, not one: " + cycles);
         assertTrue(largestBuffer.get() < 700,
                 "the buffer stays bounded: it held " + largestBuffer + " of " + 2 * EVENTS);
+    }
+
+    /** An event whose record carries a traceparent is appended in a span that is a child of the producer's. */
+    @Test
+    void anEventIsAppendedInASpanOfTheTraceItsRecordCarries() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String producerSpanId = "00f067aa0ba902b7";
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        Map<TopicPartition, Long> beginning = new HashMap<>();
+        for (Topics.Definition topic : Topics.ALL) {
+            List<PartitionInfo> infos = new ArrayList<>();
+            for (int p = 0; p < topic.partitions(); p++) {
+                infos.add(new PartitionInfo(topic.name(), p, Node.noNode(), new Node[0], new Node[0]));
+                beginning.put(new TopicPartition(topic.name(), p), 0L);
+            }
+            consumer.updatePartitions(topic.name(), infos);
+        }
+        Map<TopicPartition, Long> end = new HashMap<>(beginning);
+        end.put(REQUESTS, 2L);
+        consumer.updateBeginningOffsets(beginning);
+        consumer.updateEndOffsets(end);
+        consumer.schedulePollTask(() -> {
+            RecordHeaders traced = new RecordHeaders();
+            traced.add("traceparent",
+                    ("00-" + traceId + "-" + producerSpanId + "-01").getBytes(StandardCharsets.UTF_8));
+            addRequest(consumer, 0, traced);
+            addRequest(consumer, 1, new RecordHeaders());
+        });
+
+        InMemorySpanExporter exporter = InMemorySpanExporter.create();
+        RecordTracing tracing = new RecordTracing(SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build().get("test"));
+        List<AuditEntry> chained = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        AuditTopicReader reader = new AuditTopicReader(Clock.fixed(T0.plus(Duration.ofDays(1)), ZoneOffset.UTC), 150,
+                SETTLE, false, (cycle, horizon) -> {
+                    if (done.isDone() || !cycle.reachedEnds()) {
+                        return;
+                    }
+                    List<AuditEntry> released = cycle.buffer().releaseAll();
+                    List<Span> spans = cycle.startAppendSpans(released);
+                    chained.addAll(released);
+                    spans.forEach(Span::end);
+                    done.complete(null);
+                }, tracing);
+        try (TopicFollower follower = new TopicFollower("audit-topic-reader-test", () -> consumer,
+                AuditTopicReader.subscription(Start.beginning(), Duration.ofMillis(1)), reader, Duration.ofMillis(100),
+                Duration.ofMillis(100))) {
+            follower.start();
+            done.get(2, TimeUnit.MINUTES);
+        }
+
+        assertEquals(2, chained.size());
+        List<SpanData> spans = exporter.getFinishedSpanItems();
+        assertEquals(1, spans.size(), "one span, for the one traced record: " + spans);
+        assertEquals("audit append", spans.get(0).getName());
+        assertEquals(traceId, spans.get(0).getTraceId());
+        assertEquals(producerSpanId, spans.get(0).getParentSpanId());
+    }
+
+    private static void addRequest(MockConsumer<byte[], byte[]> consumer, long offset, RecordHeaders headers) {
+        Instant at = T0.plus(Duration.ofMinutes(offset));
+        String value = "{\"submittedAt\":\"" + at + "\",\"requestId\":\"t" + offset + "\",\"requester\":\"u\","
+                + "\"label\":\"\"}";
+        consumer.addRecord(new ConsumerRecord<>(REQUESTS.topic(), REQUESTS.partition(), offset, at.toEpochMilli(),
+                TimestampType.CREATE_TIME, -1, -1, "u".getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8), headers, Optional.empty()));
     }
 
     /** Each poll, like a fetch, brings up to 200 requests and 100 results, nothing for a paused partition. */

@@ -7,15 +7,22 @@ import java.util.concurrent.CompletionStage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.estuary.contracts.Channels;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
+import io.estuary.kafka.tracing.RecordTracing;
 import io.estuary.signer.service.AnsweredRequests;
 import io.estuary.signer.service.RequestDecisions;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
 /** Consumes CSR events a poll at a time and publishes each answer keyed like the request. */
 @ApplicationScoped
@@ -30,6 +37,8 @@ public class CsrRequestConsumer {
     AnsweredRequests answeredRequests;
     @Inject
     IssuanceResultPublisher publisher;
+    @Inject
+    RecordTracing tracing;
 
     @Incoming(Channels.CSR_REQUESTS)
     // The HSM call blocks. A poll's requests are signed one after another on one thread of the signing pool and their
@@ -38,16 +47,40 @@ public class CsrRequestConsumer {
     // now a poll crosses them once. Polls are signed concurrently (bounded by the pool's max-concurrency), offsets
     // are still committed in order, and a slow request (a server-generated RSA key) holds up only those polled with it.
     @Blocking(value = SIGNING_POOL, ordered = false)
-    public CompletionStage<Void> onRequests(List<CsrSubmitted> requests) {
+    public CompletionStage<Void> onRequests(List<CsrSubmitted> requests,
+            IncomingKafkaRecordBatchMetadata<String, CsrSubmitted> batch) {
         awaitRecentResults();
+        List<Message<?>> records = tracing.enabled() ? batch.getBatchedMessages() : null;
         CompletableFuture<?>[] answered = new CompletableFuture<?>[requests.size()];
         for (int i = 0; i < answered.length; i++) {
             CsrSubmitted request = requests.get(i);
-            IssuanceResult result = answer(request);
-            answered[i] = result == null ? CompletableFuture.completedFuture(null)
-                    : publisher.publish(request.requester(), result);
+            answered[i] = records == null ? answerAndPublish(request)
+                    : answerAndPublish(request, headers(records.get(i)));
         }
         return CompletableFuture.allOf(answered);
+    }
+
+    /** Decides and publishes under the trace the request's record carries, in a span "sign". */
+    private CompletableFuture<?> answerAndPublish(CsrSubmitted request, Headers headers) {
+        try (Scope parent = tracing.parent(headers).makeCurrent()) {
+            Span span = tracing.startSpan("sign");
+            try (Scope signing = span.makeCurrent()) {
+                return answerAndPublish(request);
+            } finally {
+                span.end();
+            }
+        }
+    }
+
+    private CompletableFuture<?> answerAndPublish(CsrSubmitted request) {
+        IssuanceResult result = answer(request);
+        return result == null ? CompletableFuture.completedFuture(null)
+                : publisher.publish(request.requester(), result);
+    }
+
+    private static Headers headers(Message<?> record) {
+        return record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getHeaders)
+                .orElse(null);
     }
 
     /** The answer to one request, decided at most once; null for an event that could not be read. */

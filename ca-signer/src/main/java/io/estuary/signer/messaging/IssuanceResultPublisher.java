@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.Topics;
+import io.estuary.kafka.tracing.RecordTracing;
 import io.quarkus.kafka.client.serialization.ObjectMapperSerializer;
 import io.smallrye.common.annotation.Identifier;
 
@@ -48,6 +49,8 @@ public class IssuanceResultPublisher {
     Map<String, Object> kafkaConfig;
     @Inject
     ObjectMapper objectMapper;
+    @Inject
+    RecordTracing tracing;
 
     private Producer<String, IssuanceResult> producer;
     private ScheduledExecutorService resends;
@@ -59,6 +62,7 @@ public class IssuanceResultPublisher {
     /** For tests: publishes through the given producer. */
     IssuanceResultPublisher(Producer<String, IssuanceResult> producer) {
         this.producer = producer;
+        this.tracing = RecordTracing.OFF;
         this.resends = newResendScheduler();
     }
 
@@ -87,10 +91,13 @@ public class IssuanceResultPublisher {
         producer.close(Duration.ofSeconds(10));
     }
 
-    /** Completes once the broker has acknowledged the answer. */
+    /** Completes once the broker has acknowledged the answer; the record carries the current trace context. */
     public CompletableFuture<Void> publish(String requester, IssuanceResult result) {
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-        send(new ProducerRecord<>(Topics.ISSUANCE_RESULTS, requester, result), acknowledged, FIRST_BACKOFF_MILLIS);
+        ProducerRecord<String, IssuanceResult> record =
+                new ProducerRecord<>(Topics.ISSUANCE_RESULTS, requester, result);
+        tracing.inject(record.headers());
+        send(record, acknowledged, FIRST_BACKOFF_MILLIS);
         return acknowledged;
     }
 
