@@ -33,7 +33,11 @@ public final class TopicsCommand {
     @Command(name = "create", description = "Waits for the broker, then creates the missing topics.")
     int create(@Option(names = "--bootstrap", required = true, description = "host:port of the broker") String bootstrap,
             @Option(names = "--timeout", defaultValue = "PT120S",
-                    description = "how long to wait for the broker (ISO-8601, default ${DEFAULT-VALUE})") Duration timeout)
+                    description = "how long to wait for the broker (ISO-8601, default ${DEFAULT-VALUE})") Duration timeout,
+            @Option(names = "--replication-factor", defaultValue = "1",
+                    description = "replicas of each new topic (default ${DEFAULT-VALUE})") short replicationFactor,
+            @Option(names = "--min-insync-replicas", defaultValue = "1",
+                    description = "replicas a write must reach (default ${DEFAULT-VALUE})") int minInsyncReplicas)
             throws InterruptedException, ExecutionException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -68,9 +72,11 @@ public final class TopicsCommand {
                 }
                 try {
                     // Retention forever: the audit trail is rebuilt by replaying these topics from the start.
-                    Map<String, String> configs = topic.compacted() ? Map.of("cleanup.policy", "compact")
-                            : Map.of("retention.ms", "-1");
-                    admin.createTopics(Set.of(new NewTopic(topic.name(), topic.partitions(), (short) 1)
+                    String insync = Integer.toString(minInsyncReplicas);
+                    Map<String, String> configs = topic.compacted()
+                            ? Map.of("cleanup.policy", "compact", "min.insync.replicas", insync)
+                            : Map.of("retention.ms", "-1", "min.insync.replicas", insync);
+                    admin.createTopics(Set.of(new NewTopic(topic.name(), topic.partitions(), replicationFactor)
                             .configs(configs))).all().get();
                     out.println("created topic " + topic.name() + " with " + topic.partitions() + " partitions");
                 } catch (ExecutionException e) {

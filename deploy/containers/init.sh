@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# First start of the compose project, idempotent: what exists is kept. Runs as root to hand each volume to the user
+# that reads it (uid 10001), then exits. Each volume is mounted only into the containers that need it:
+#   /state/secrets   every generated secret (this job only)
+#   /state/hsm       SoftHSM2 token, its configuration and the user PIN (signers)
+#   /state/pki       EST TLS certificate and key, the CA certificate, bootstrap CAs (frontends)
+#   /run/db          database password, also as a config file for the services (postgres, audit, renewal)
+#   /run/keycloak    realm import and admin password (keycloak)
+set -euo pipefail
+export ESTUARY_STATE=/state
+# shellcheck source=../lib/common.sh
+. /opt/estuary/root/deploy/lib/common.sh
+# shellcheck source=../lib/tls.sh
+. "$ROOT/deploy/lib/tls.sh"
+# shellcheck source=../lib/hsm.sh
+. "$ROOT/deploy/lib/hsm.sh"
+
+# The names clients reach the frontends by, besides localhost: the front door's and the containers'.
+export ESTUARY_TLS_NAMES=${ESTUARY_TLS_NAMES:-haproxy,est-frontend-1,est-frontend-2}
+make_tls
+# The trust anchor's key signs nothing after this; it stays with the other secrets, away from the frontends.
+if [ -f "$STATE/pki/tls-trust-anchor.key" ]; then mv "$STATE/pki/tls-trust-anchor.key" "$STATE/secrets/"; fi
+init_hsm
+cp "$STATE/secrets/hsm-pin" "$STATE/hsm/pin"
+mkdir -p "$STATE/pki/bootstrap" /run/db /run/keycloak
+(umask 077
+ secret db-password > /run/db/password
+ printf 'ESTUARY_DB_PASSWORD=%s\n' "$(secret db-password)" > /run/db/estuary-db.properties
+ secret keycloak-admin-password > /run/keycloak/admin-password
+ sed -e "s/@DEMO_PASSWORD@/$(secret demo-password)/" -e "s/@AUDITOR_PASSWORD@/$(secret auditor-password)/" \
+   -e "s/@OPERATOR_PASSWORD@/$(secret operator-password)/" "$ROOT/deploy/keycloak/estuary-realm.json" \
+   > /run/keycloak/estuary-realm.json)
+chown -R 10001:10001 "$STATE/hsm" "$STATE/pki" /run/db /run/keycloak
+log "initialised: token, CA ($ESTUARY_CA_ALIAS), TLS certificate, secrets"

@@ -1,0 +1,101 @@
+# Container images and the compose project (docker-compose.yml), with podman and no registry: the base is built
+# from Debian packages with mmdebstrap, every other image on top of it with podman build --pull=never.
+# shellcheck shell=bash
+
+IMAGE_TAG=${ESTUARY_IMAGE_TAG:-$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$ROOT/pom.xml" | head -n 1)}
+DEBIAN_MIRROR=${ESTUARY_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEBIAN_SECURITY_MIRROR=${ESTUARY_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# podman reads its settings from here, not from /etc/containers (see the file).
+export CONTAINERS_CONF=$ROOT/deploy/containers/containers.conf
+CONTAINER_PACKAGES=(podman buildah runc fuse-overlayfs slirp4netns uidmap catatonit netavark aardvark-dns
+  podman-compose mmdebstrap iptables)
+
+ensure_container_tools() {
+  local missing=() p
+  for p in "${CONTAINER_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null \
+      || { as_root apt-get update >/dev/null && as_root env DEBIAN_FRONTEND=noninteractive \
+             apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
+  fi
+}
+
+# The Debian base (minbase), once per recipe: its tag is the recipe's hash, so an unchanged base is never rebuilt.
+base_image() {
+  local recipe="bookworm minbase $DEBIAN_MIRROR $DEBIAN_SECURITY_MIRROR nodoc"
+  local tag; tag=$(printf '%s' "$recipe" | sha256sum | cut -c1-12)
+  local image=localhost/estuary/base-debian:$tag
+  if ! podman image exists "$image"; then
+    log "building the Debian base image with mmdebstrap (once, about a minute)"
+    local tar; tar=$(mktemp -d)/base.tar
+    as_root mmdebstrap --quiet --variant=minbase \
+      --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
+      --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+      --essential-hook='mkdir -p "$1/usr/share/man/man1"' \
+      bookworm "$tar" "deb $DEBIAN_MIRROR bookworm main" "deb $DEBIAN_MIRROR bookworm-updates main" \
+      "deb $DEBIAN_SECURITY_MIRROR bookworm-security main" >&2
+    podman import --quiet --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      "$tar" "$image" >/dev/null
+    rm -rf "$(dirname "$tar")"
+  fi
+  echo "$image"
+}
+
+# podman build NAME FILE CONTEXT [BASE]: layers are cached, so an unchanged image costs a few seconds.
+image_build() {
+  local name=$1 file=$2 context=$3 base=${4:-}
+  podman build --pull=never --quiet --layers ${base:+--build-arg BASE="$base"} -f "$ROOT/deploy/containers/$file" \
+    -t "localhost/estuary/$name:$IMAGE_TAG" "$context" >/dev/null || die "building the image $name failed"
+}
+
+# A build context assembled from several places (hard links where possible: podman hashes content, not times).
+staged_context() {
+  local dir=$CACHE/images/context-$1
+  rm -rf "$dir"; mkdir -p "$dir"
+  echo "$dir"
+}
+
+build_images() {
+  ensure_container_tools
+  local s
+  for s in "${SERVICES[@]}"; do
+    [ -f "$ROOT/$s/target/quarkus-app/quarkus-run.jar" ] || die "$s is not built; run: mvn -B package -DskipTests"
+  done
+  [ -f "$ROOT/estuary-admin/target/estuary-admin.jar" ] || die "estuary-admin is not built"
+  fetch_kafka; fetch_keycloak
+  local debian; debian=$(base_image)
+  log "building the images (tag $IMAGE_TAG)"
+  image_build base-jre base-jre.Containerfile "$ROOT/deploy/containers" "$debian"
+  image_build base-signer base-signer.Containerfile "$ROOT/deploy/containers" "localhost/estuary/base-jre:$IMAGE_TAG"
+  for s in "${SERVICES[@]}"; do
+    local base=localhost/estuary/base-jre:$IMAGE_TAG
+    [ "$s" = ca-signer ] && base=localhost/estuary/base-signer:$IMAGE_TAG
+    image_build "$s" service.Containerfile "$ROOT/$s/target/quarkus-app" "$base"
+  done
+  image_build estuary-admin admin.Containerfile "$ROOT/estuary-admin/target" "localhost/estuary/base-jre:$IMAGE_TAG"
+
+  local ctx; ctx=$(staged_context init)
+  mkdir -p "$ctx/root/deploy/keycloak" "$ctx/root/estuary-admin/target"
+  cp -r "$ROOT/deploy/lib" "$ROOT/deploy/containers" "$ctx/root/deploy/"
+  cp "$ROOT/deploy/keycloak/estuary-realm.json" "$ctx/root/deploy/keycloak/"
+  cp -r "$ROOT/estuary-admin/target/estuary-admin.jar" "$ROOT/estuary-admin/target/lib" "$ctx/root/estuary-admin/target/"
+  image_build init init.Containerfile "$ctx" "localhost/estuary/base-signer:$IMAGE_TAG"
+
+  ctx=$(staged_context kafka)
+  cp -al "$KAFKA_LIB" "$ctx/lib" 2>/dev/null || cp -r "$KAFKA_LIB" "$ctx/lib"
+  rm -f "$ctx/lib/.complete"
+  cp "$ROOT/deploy/containers/kafka-log4j2.properties" "$ctx/log4j2.properties"
+  cp "$ROOT/deploy/containers/kafka-start.sh" "$ctx/"
+  image_build kafka kafka.Containerfile "$ctx" "localhost/estuary/base-jre:$IMAGE_TAG"
+
+  ctx=$(staged_context keycloak)
+  cp -al "$KEYCLOAK_DIST/." "$ctx/" 2>/dev/null || cp -r "$KEYCLOAK_DIST/." "$ctx/"
+  rm -f "$ctx/.complete"; rm -rf "$ctx/data"
+  cp "$ROOT/deploy/containers/keycloak-start.sh" "$ctx/"
+  image_build keycloak keycloak.Containerfile "$ctx" "localhost/estuary/base-jre:$IMAGE_TAG"
+
+  image_build postgres postgres.Containerfile "$ROOT/deploy/containers" "$debian"
+  image_build haproxy haproxy.Containerfile "$ROOT/deploy/containers" "$debian"
+  log "images built: $(podman images --format '{{.Repository}}' --filter reference='localhost/estuary/*' | sort -u | wc -l) estuary images"
+}

@@ -1,0 +1,313 @@
+package io.estuary.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.estuary.pki.wire.Base64Body;
+import io.estuary.pki.wire.CertsOnly;
+import io.estuary.testkit.TestCsrs;
+import io.estuary.testkit.TestTls;
+
+/**
+ * The compose project (docker-compose.yml) on podman, as a user runs it: images built by {@code deploy/estuary images},
+ * {@code podman-compose up}, enrollment through HAProxy by the IoT Edge client script with a password and with an EST
+ * identity, then a steady load during which a frontend, a signer and a Kafka broker are killed and started again.
+ * Every certificate a client received must be in the audit trail exactly once, the chain must verify, and
+ * {@code down -v} must leave nothing behind.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ContainersEndToEndIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration START_DEADLINE = Duration.ofMinutes(12);
+
+    private static Path root;
+    private static Path work;
+    private static String project;
+    private static Map<String, String> composeEnvironment;
+    private static String estBase;
+    private static String keycloakBase;
+    private static String auditBase;
+    private static Path trustAnchor;
+    private static String demoPassword;
+    private static HttpClient https;
+
+    @BeforeAll
+    static void startCompose() throws Exception {
+        root = LocalStack.root();
+        LocalStack.state(); // fails clearly outside the test command
+        work = Files.createTempDirectory("estuary-containers");
+        project = "estuary-it" + System.getenv().getOrDefault("ESTUARY_TEST_SLOT", "0");
+        composeEnvironment = Map.of("CONTAINERS_CONF", root.resolve("deploy/containers/containers.conf").toString(),
+                "ESTUARY_EST_PORT", LocalStack.env("ESTUARY_COMPOSE_EST_PORT"),
+                "ESTUARY_KEYCLOAK_PORT", LocalStack.env("ESTUARY_COMPOSE_KEYCLOAK_PORT"),
+                "ESTUARY_AUDIT_PORT", LocalStack.env("ESTUARY_COMPOSE_AUDIT_PORT"),
+                "ESTUARY_RENEWAL_PORT", LocalStack.env("ESTUARY_COMPOSE_RENEWAL_PORT"));
+        estBase = "https://localhost:" + composeEnvironment.get("ESTUARY_EST_PORT") + "/.well-known/est";
+        keycloakBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_KEYCLOAK_PORT");
+        auditBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_AUDIT_PORT");
+
+        LocalStack.script("images");
+        run(List.of("podman-compose", "-p", project, "down", "-v"), false);
+        run(List.of("podman", "network", "prune", "-f", "--filter", "label=io.podman.compose.project=" + project),
+                false);
+        run(List.of("podman-compose", "-p", project, "up", "-d"), true);
+
+        trustAnchor = volume("pki").resolve("tls-trust-anchor.pem");
+        demoPassword = Files.readString(volume("secrets").resolve("demo-password")).strip();
+        https = HttpClient.newBuilder().sslContext(TestTls.trusting(trustAnchor))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        awaitEnrollment();
+    }
+
+    @AfterAll
+    static void stopCompose() throws Exception {
+        if (project == null) {
+            return;
+        }
+        String label = "label=io.podman.compose.project=" + project;
+        run(List.of("podman-compose", "-p", project, "down", "-v"), true);
+        // podman-compose 1.0.3 (Debian 12) leaves the project's networks; docs/containers.md gives the same step.
+        run(List.of("podman", "network", "prune", "-f", "--filter", label), true);
+        assertEquals("", run(List.of("podman", "ps", "-a", "-q", "--filter", label), true).strip(),
+                "containers left behind");
+        assertEquals("", run(List.of("podman", "volume", "ls", "-q", "--filter", label), true).strip(),
+                "volumes left behind");
+        assertEquals("", run(List.of("podman", "network", "ls", "-q", "--filter", label), true).strip(),
+                "networks left behind");
+    }
+
+    @Test
+    @Order(1)
+    void theIotEdgeClientEnrollsThroughTheFrontDoorWithAPasswordAndWithAnEstIdentity() throws Exception {
+        // The password gets the device its EST identity; the identity then enrolls over mutual TLS, which works only
+        // if HAProxy passes TLS through to a frontend.
+        Path identity = Path.of(iotEdgeScript(estBase + "/est-identity", "compose-identity",
+                "estuary-demo:" + demoPassword, Map.of()));
+        X509Certificate issued = read(identity.resolve("issued.pem"));
+        assertEquals("CN=compose-identity", issued.getSubjectX500Principal().getName());
+
+        Path renewed = Path.of(iotEdgeScript(estBase, "compose-identity", "-", Map.of(
+                "EST_IDENTITY_CERT", identity.resolve("issued.pem").toString(),
+                "EST_IDENTITY_KEY", identity.resolve("key.pem").toString())));
+        X509Certificate second = read(renewed.resolve("issued.pem"));
+        assertEquals("CN=compose-identity", second.getSubjectX500Principal().getName());
+        assertTrue(!second.getSerialNumber().equals(issued.getSerialNumber()), "a new certificate over mutual TLS");
+    }
+
+    @Test
+    @Order(2)
+    void underLoadAFrontendASignerAndABrokerDieAndComeBackWithNothingLostOrIssuedTwice() throws Exception {
+        Map<String, String> received = new ConcurrentHashMap<>(); // device -> serial (hex) the client received
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            running.add(clients.submit(() -> {
+                while (loading.get()) {
+                    String device = "compose-load-" + next.incrementAndGet();
+                    received.put(device, enrollUntilAnswered(device));
+                }
+                return null;
+            }));
+        }
+        Thread.sleep(20_000);
+        List<String> victims = List.of(project + "_est-frontend-1_1", project + "_ca-signer-1_1",
+                project + "_kafka-2_1");
+        run(concat(List.of("podman", "kill"), victims), true);
+        Thread.sleep(20_000);
+        run(concat(List.of("podman", "start"), victims), true);
+        Thread.sleep(40_000);
+        loading.set(false);
+        for (Future<?> client : running) {
+            client.get(10, TimeUnit.MINUTES);
+        }
+        clients.shutdown();
+        assertTrue(received.size() >= 10, "enrollments under load: " + received.size());
+
+        String token = auditorToken();
+        Map<String, List<String>> issued = awaitAudited(received, token);
+        for (Map.Entry<String, String> entry : received.entrySet()) {
+            assertEquals(List.of(entry.getValue()), issued.get(entry.getKey()),
+                    "issuances recorded for " + entry.getKey());
+        }
+        HttpResponse<String> verify = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(auditBase + "/audit/verify")).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, verify.statusCode(), verify.body());
+    }
+
+    /** One enrollment, sent again with the same CSR until a certificate comes back: what a device does. */
+    private static String enrollUntilAnswered(String device) throws Exception {
+        byte[] csr = TestCsrs.csr(device, TestCsrs.ecP256());
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        String last = "nothing";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create(estBase + "/simpleenroll"))
+                        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                                ("estuary-demo:" + demoPassword).getBytes(StandardCharsets.UTF_8)))
+                        .header("Content-Type", "application/pkcs10").header("Content-Transfer-Encoding", "base64")
+                        .POST(HttpRequest.BodyPublishers.ofString(Base64Body.encode(csr)))
+                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return CertsOnly.decode(Base64Body.decode(response.body())).get(0).getSerialNumber().toString(16);
+                }
+                if (response.statusCode() != 202 && response.statusCode() < 500) {
+                    fail(device + ": " + response.statusCode() + " " + response.body());
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError(device + " got no certificate within 5 minutes; last answer: " + last);
+    }
+
+    /** The ISSUED records of the devices the clients enrolled, once all of them are in the trail. */
+    private static Map<String, List<String>> awaitAudited(Map<String, String> received, String token)
+            throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        while (true) {
+            HttpResponse<String> export = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(auditBase + "/audit/export.jsonl?outcome=ISSUED"))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, export.statusCode(), export.body());
+            Map<String, List<String>> issued = new HashMap<>();
+            for (String line : export.body().split("\n")) {
+                if (!line.isBlank()) {
+                    JsonNode record = JSON.readTree(line);
+                    issued.computeIfAbsent(record.path("deviceId").asText(), d -> new ArrayList<>())
+                            .add(record.path("serialNumber").asText());
+                }
+            }
+            if (issued.keySet().containsAll(received.keySet())) {
+                return issued;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                List<String> missing = new ArrayList<>(received.keySet());
+                missing.removeAll(issued.keySet());
+                fail("not in the audit trail after 5 minutes: " + missing);
+            }
+            Thread.sleep(3000);
+        }
+    }
+
+    private static String auditorToken() throws Exception {
+        String password = Files.readString(volume("secrets").resolve("auditor-password")).strip();
+        String form = "grant_type=password&client_id=estuary-cli&username=estuary-auditor&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(keycloakBase + "/realms/estuary/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body()).path("access_token").asText();
+    }
+
+    /** Waits until a password enrollment through the front door succeeds: every part of the project is up. */
+    private static void awaitEnrollment() throws Exception {
+        Instant deadline = Instant.now().plus(START_DEADLINE);
+        String last = "nothing";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create(estBase + "/simpleenroll"))
+                        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                                ("estuary-demo:" + demoPassword).getBytes(StandardCharsets.UTF_8)))
+                        .header("Content-Type", "application/pkcs10").header("Content-Transfer-Encoding", "base64")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                Base64Body.encode(TestCsrs.csr("compose-ready", TestCsrs.ecP256()))))
+                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(3000);
+        }
+        run(List.of("podman", "ps", "-a", "--filter", "label=io.podman.compose.project=" + project), false);
+        fail("the compose project did not enroll within " + START_DEADLINE + "; last answer: " + last);
+    }
+
+    private static String iotEdgeScript(String url, String commonName, String credentials,
+            Map<String, String> environment) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(root.resolve("deploy/est-client-iot-edge.sh").toString(),
+                url, trustAnchor.toString(), credentials, commonName);
+        builder.environment().putAll(environment);
+        Path stderr = Files.createTempFile(work, "script", ".err");
+        Process process = builder.redirectError(stderr.toFile()).start();
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), "est-client-iot-edge.sh failed: " + Files.readString(stderr));
+        return stdout.strip();
+    }
+
+    /** Where a named volume of the project lies on this machine (the test runs as root, like the engine). */
+    private static Path volume(String name) throws Exception {
+        return Path.of(run(List.of("podman", "volume", "inspect", project + "_" + name, "--format",
+                "{{.Mountpoint}}"), true).strip());
+    }
+
+    private static String run(List<String> command, boolean mustSucceed) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile());
+        builder.environment().putAll(composeEnvironment);
+        Path errors = Files.createTempFile(work, "command", ".err");
+        Process process = builder.redirectError(errors.toFile()).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        if (mustSucceed && exit != 0) {
+            fail(String.join(" ", command) + " exited " + exit + ": " + Files.readString(errors) + output);
+        }
+        return output;
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    private static X509Certificate read(Path pem) throws Exception {
+        return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(Files.newInputStream(pem));
+    }
+}
