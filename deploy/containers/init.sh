@@ -8,11 +8,11 @@
 #   /run/keycloak    realm import and admin password (keycloak)
 set -euo pipefail
 export ESTUARY_STATE=/state
-# shellcheck source=../lib/common.sh
+# shellcheck source=/dev/null # the stack's scripts, copied into the image
 . /opt/estuary/root/deploy/lib/common.sh
-# shellcheck source=../lib/tls.sh
+# shellcheck source=/dev/null
 . "$ROOT/deploy/lib/tls.sh"
-# shellcheck source=../lib/hsm.sh
+# shellcheck source=/dev/null
 . "$ROOT/deploy/lib/hsm.sh"
 
 # The names clients reach the frontends by, besides localhost: the front door's and the containers'.

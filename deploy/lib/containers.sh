@@ -29,6 +29,7 @@ base_image() {
   if ! podman image exists "$image"; then
     log "building the Debian base image with mmdebstrap (once, about a minute)"
     local tar; tar=$(mktemp -d)/base.tar
+    # shellcheck disable=SC2016 # the hook's $1 is expanded by mmdebstrap's shell
     as_root mmdebstrap --quiet --variant=minbase \
       --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
       --dpkgopt='path-include=/usr/share/doc/*/copyright' \

@@ -18,7 +18,7 @@ import io.estuary.audit.domain.InvalidQueryException;
 import io.estuary.audit.service.AuditChainAppender;
 import io.estuary.kafka.follower.Start;
 import io.estuary.kafka.follower.TopicFollower;
-import io.estuary.kafka.quarkus.KafkaConfig;
+import io.estuary.kafka.quarkus.TopicFollowers;
 import io.quarkus.hibernate.reactive.panache.Panache;
 
 /**
@@ -39,7 +39,7 @@ public class AuditReplay {
     @Inject
     AuditConfig config;
     @Inject
-    KafkaConfig kafka;
+    TopicFollowers followers;
 
     /** Blocks until the topics, as they were when it started, are chained; returns how many records it wrote. */
     public long replayIntoEmptyStore() {
@@ -72,7 +72,7 @@ public class AuditReplay {
                         throw e;
                     }
                 });
-        try (TopicFollower follower = new TopicFollower("audit-replay", kafka.settings(),
+        try (TopicFollower follower = new TopicFollower("audit-replay", followers.settings(),
                 AuditTopicReader.subscription(Start.beginning(), Duration.ofMillis(500)), reader)) {
             follower.start();
             return done.join();

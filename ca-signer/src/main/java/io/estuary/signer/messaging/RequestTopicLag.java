@@ -23,7 +23,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.estuary.contracts.Topics;
-import io.estuary.kafka.quarkus.KafkaConfig;
+import io.estuary.kafka.quarkus.TopicFollowers;
 import io.estuary.signer.service.SignerMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -37,7 +37,7 @@ public class RequestTopicLag {
     private static final Logger LOG = Logger.getLogger(RequestTopicLag.class);
 
     @Inject
-    KafkaConfig kafka;
+    TopicFollowers followers;
     @Inject
     SignerMetrics metrics;
     @ConfigProperty(name = "mp.messaging.incoming.csr-requests.group.id")
@@ -48,8 +48,7 @@ public class RequestTopicLag {
     private Admin admin;
 
     void start(@Observes StartupEvent event) {
-        Properties settings = new Properties();
-        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        Properties settings = followers.settings().clientProperties();
         settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "ca-signer-lag");
         admin = Admin.create(settings);
         metrics.requestLag(lag::get);

@@ -2,11 +2,13 @@ package io.estuary.kafka.quarkus;
 
 import java.time.Duration;
 
-import io.estuary.kafka.follower.KafkaSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The Kafka settings of the services' topic followers ({@code estuary.kafka.*}). */
+/**
+ * The Kafka settings of the services' own clients ({@code estuary.kafka.*}); {@link TopicFollowers#settings()} adds the
+ * security settings of the global {@code kafka.*} configuration to them.
+ */
 @ConfigMapping(prefix = "estuary.kafka")
 public interface KafkaConfig {
     /** The brokers; by default those the Reactive Messaging channels use. */
@@ -23,9 +25,5 @@ public interface KafkaConfig {
         /** Longest pause before a failed follower starts again. */
         @WithDefault("PT30S")
         Duration maxRestart();
-    }
-
-    default KafkaSettings settings() {
-        return new KafkaSettings(bootstrapServers(), follower().firstRestart(), follower().maxRestart());
     }
 }
