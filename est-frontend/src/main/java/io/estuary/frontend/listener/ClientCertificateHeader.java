@@ -25,7 +25,8 @@ public enum ClientCertificateHeader {
     SSL_CLIENT_CERT("ssl-client-cert") {
         @Override
         public X509Certificate[] chain(String value) {
-            return pemCertificates(urlDecoded(value, "the " + headerName() + " header"), headerName());
+            String what = "the " + headerName() + " header";
+            return pemCertificates(urlDecoded(value, what), what);
         }
     },
     /**
@@ -48,21 +49,29 @@ public enum ClientCertificateHeader {
             }
             List<X509Certificate> certificates = new ArrayList<>();
             if (cert != null) {
-                X509Certificate[] leaf = pemCertificates(urlDecoded(cert, "its Cert"), headerName() + " Cert");
+                X509Certificate[] leaf = pemCertificates(urlDecoded(cert, cert()), cert());
                 if (leaf.length != 1) {
                     throw new MalformedClientCertificateHeaderException(
-                            "the Cert of the " + headerName() + " header holds " + leaf.length + " certificates, not 1");
+                            cert() + " holds " + leaf.length + " certificates, not 1");
                 }
                 certificates.add(leaf[0]);
             }
             if (chain != null) {
-                for (X509Certificate c : pemCertificates(urlDecoded(chain, "its Chain"), headerName() + " Chain")) {
+                for (X509Certificate c : pemCertificates(urlDecoded(chain, chain()), chain())) {
                     if (!certificates.contains(c)) {
                         certificates.add(c);
                     }
                 }
             }
             return certificates.toArray(X509Certificate[]::new);
+        }
+
+        private String cert() {
+            return "the Cert of the " + headerName() + " header";
+        }
+
+        private String chain() {
+            return "the Chain of the " + headerName() + " header";
         }
     };
 
