@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
 import io.estuary.frontend.domain.TooManyFailuresException;
+import io.estuary.frontend.listener.MalformedClientCertificateHeaderException;
 import io.estuary.frontend.service.AuthFailures;
 import io.estuary.frontend.service.KeycloakIdentityProvider;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -21,7 +22,8 @@ import io.vertx.ext.web.RoutingContext;
  * from an identity or address over its failure limit is refused ({@link TooManyFailuresException}, answered as
  * {@link EstExceptionMappers} maps it) without the credentials being checked; every failed authentication of such a
  * request is counted and published — a 401 to a password, a certificate refused as expired or untrusted (see
- * {@link ClientCertificates#AUTHENTICATION_FAILURE}). A request
+ * {@link ClientCertificates#AUTHENTICATION_FAILURE}). A trusted proxy's client-certificate header that holds no
+ * readable certificate is answered 400 here. A request
  * without credentials (libest asks first without them) is neither limited nor counted. Passwords that go on to
  * Keycloak are held to the limit once more, with the checks still running counted, where the check starts
  * ({@link KeycloakIdentityProvider}); a refusal there is a {@link TooManyFailuresException} too.
@@ -32,6 +34,8 @@ public class AuthFailureFilter {
 
     @Inject
     AuthFailures failures;
+    @Inject
+    ClientCertificates certificates;
 
     void register(@Observes Filters filters) {
         // Below CanonicalResponseHeaders, above the authentication handlers.
@@ -45,7 +49,14 @@ public class AuthFailureFilter {
             return;
         }
         String authorization = context.request().getHeader("Authorization");
-        X509Certificate[] certificate = ClientCertificates.chain(context.request());
+        X509Certificate[] certificate;
+        try {
+            certificate = certificates.chain(context);
+        } catch (MalformedClientCertificateHeaderException e) {
+            // The first reader of the chain on the EST paths: a trusted proxy's unreadable header is answered here.
+            answer(context, EstExceptionMappers.malformedHeaderResponse(e));
+            return;
+        }
         if (authorization == null && certificate == null) {
             context.next();
             return;
@@ -58,10 +69,7 @@ public class AuthFailureFilter {
             failures.requireUnderLimit(identity, address);
         } catch (TooManyFailuresException refusal) {
             // Answered here, ahead of JAX-RS and its mappers, with the answer the mapper gives.
-            Response answer = EstExceptionMappers.tooManyFailuresResponse(refusal);
-            HttpServerResponse response = context.response().setStatusCode(answer.getStatus());
-            answer.getStringHeaders().forEach(response::putHeader);
-            response.end((String) answer.getEntity());
+            answer(context, EstExceptionMappers.tooManyFailuresResponse(refusal));
             return;
         }
         context.addHeadersEndHandler(v -> {
@@ -82,6 +90,13 @@ public class AuthFailureFilter {
             }
         });
         context.next();
+    }
+
+    /** Answers here, ahead of JAX-RS and its mappers, with the answer the mapper gives. */
+    private static void answer(RoutingContext context, Response answer) {
+        HttpServerResponse response = context.response().setStatusCode(answer.getStatus());
+        answer.getStringHeaders().forEach(response::putHeader);
+        response.end((String) answer.getEntity());
     }
 
     /** The user name of a Basic header, or null; the password is never decoded into anything kept. */

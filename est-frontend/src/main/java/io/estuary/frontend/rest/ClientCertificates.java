@@ -10,39 +10,76 @@ import java.util.HexFormat;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.estuary.frontend.listener.MalformedClientCertificateHeaderException;
+import io.estuary.frontend.listener.TrustedProxyHeader;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /**
- * The TLS client certificate chain of a request, as the client sent it. The handshake accepts any chain: whoever uses
- * it checks it with {@link io.estuary.frontend.auth.ClientCertificatePolicy}.
+ * The client certificate chain of a request, as the client sent it: the one a trusted proxy passed in its header
+ * ({@link TrustedProxyHeader}), else the TLS session's. Every reader of a request's client certificate asks here. The
+ * handshake accepts any chain, and a proxy's header is taken as it is: whoever uses the chain checks it with
+ * {@link io.estuary.frontend.auth.ClientCertificatePolicy}.
  */
-public final class ClientCertificates {
+@Singleton
+public class ClientCertificates {
     /** Routing-context key under which the reason a certificate failed to authenticate is left for
      * {@link AuthFailureFilter}. */
     public static final String AUTHENTICATION_FAILURE = "estuary.auth.certificate-failure";
 
     private static final String PEER_CHAIN = ClientCertificates.class.getName() + ".peer-chain";
+    private static final String REQUEST_CHAIN = ClientCertificates.class.getName() + ".request-chain";
     private static final X509Certificate[] NONE = new X509Certificate[0];
 
-    private ClientCertificates() {
+    /** A request's chain and whether a trusted proxy's header carried it; read once per request. */
+    private record Presented(X509Certificate[] chain, boolean forwarded) {
     }
 
-    /** The client's chain, its own certificate first; null without a certificate. */
-    public static X509Certificate[] chain(HttpServerRequest request) {
+    @Inject
+    TrustedProxyHeader proxyHeader;
+
+    /**
+     * The client's chain, its own certificate first; null without a certificate.
+     *
+     * @throws MalformedClientCertificateHeaderException when a trusted proxy's header holds no readable certificate
+     */
+    public X509Certificate[] chain(RoutingContext context) {
+        X509Certificate[] chain = presented(context).chain();
+        return chain.length == 0 ? null : chain.clone();
+    }
+
+    /** Whether the request's chain is one a trusted proxy passed in its header (not the TLS session's). */
+    public boolean forwarded(RoutingContext context) {
+        return presented(context).forwarded();
+    }
+
+    private Presented presented(RoutingContext context) {
+        if (context.get(REQUEST_CHAIN) instanceof Presented known) {
+            return known;
+        }
+        X509Certificate[] forwarded = proxyHeader.chain(context.request());
+        Presented presented = forwarded != null ? new Presented(forwarded, true)
+                : new Presented(tlsChain(context.request()), false);
+        context.put(REQUEST_CHAIN, presented);
+        return presented;
+    }
+
+    private static X509Certificate[] tlsChain(HttpServerRequest request) {
         if (request == null || !request.isSSL() || request.sslSession() == null) {
-            return null;
+            return NONE;
         }
         SSLSession session = request.sslSession();
         // Read once per TLS session: the chain is the session's, and without one the JDK answers by throwing, which
         // for Basic-authenticated clients on kept-alive connections cost an exception per request.
-        X509Certificate[] chain;
         if (session.getValue(PEER_CHAIN) instanceof X509Certificate[] known) {
-            chain = known;
-        } else {
-            chain = peerChain(session);
-            session.putValue(PEER_CHAIN, chain);
+            return known;
         }
-        return chain.length == 0 ? null : chain.clone();
+        X509Certificate[] chain = peerChain(session);
+        session.putValue(PEER_CHAIN, chain);
+        return chain;
     }
 
     private static X509Certificate[] peerChain(SSLSession session) {

@@ -18,6 +18,7 @@ import io.estuary.frontend.domain.LabelNotAllowedException;
 import io.estuary.frontend.domain.OperationNotSupportedException;
 import io.estuary.frontend.domain.TooManyFailuresException;
 import io.estuary.frontend.domain.UnknownLabelException;
+import io.estuary.frontend.listener.MalformedClientCertificateHeaderException;
 import io.estuary.frontend.service.EnrollmentMetrics;
 import io.estuary.pki.policy.InvalidCsrException;
 import io.estuary.pki.policy.ReenrollmentRefusedException;
@@ -58,6 +59,17 @@ public class EstExceptionMappers {
     @ServerExceptionMapper
     public Response malformed(MalformedRequestException e) {
         routing.put(EnrollmentMetrics.REFUSAL, "malformed");
+        return plain(Response.Status.BAD_REQUEST, e.getMessage());
+    }
+
+    /** A trusted proxy's client-certificate header without a readable certificate (see {@link AuthFailureFilter}). */
+    @ServerExceptionMapper
+    public Response malformedHeader(MalformedClientCertificateHeaderException e) {
+        routing.put(EnrollmentMetrics.REFUSAL, "malformed");
+        return malformedHeaderResponse(e);
+    }
+
+    static Response malformedHeaderResponse(MalformedClientCertificateHeaderException e) {
         return plain(Response.Status.BAD_REQUEST, e.getMessage());
     }
 

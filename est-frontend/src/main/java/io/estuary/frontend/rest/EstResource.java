@@ -6,7 +6,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -18,14 +17,14 @@ import io.estuary.pki.policy.CsrAttributes;
 import io.estuary.pki.wire.Base64Body;
 import io.estuary.pki.wire.CertsOnly;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import io.smallrye.mutiny.Uni;
 
 /**
  * RFC 7030 over HTTPS, under {@code /.well-known/est/} and {@code /.well-known/est/<label>/}. Thin on purpose: each
- * operation hands {@link EnrollmentService} the identity, the TLS client chain, the label and the body, and encodes
- * its answer; every decision, and every refusal, is the service's (refusals are mapped by
- * {@link EstExceptionMappers}). No {@code @Produces}: clients whose {@code Accept} does not name the EST types still
+ * operation hands {@link EnrollmentService} the identity, the client's certificate chain ({@link ClientCertificates}),
+ * the label and the body, and encodes its answer; every decision, and every refusal, is the service's (refusals are
+ * mapped by {@link EstExceptionMappers}). No {@code @Produces}: clients whose {@code Accept} does not name the EST types still
  * get their answer.
  */
 @Path("/.well-known/est")
@@ -37,6 +36,10 @@ public class EstResource {
     EnrollmentService enrollment;
     @Inject
     SecurityIdentity identity;
+    @Inject
+    ClientCertificates certificates;
+    @Inject
+    RoutingContext routing;
 
     @GET
     @Path("cacerts")
@@ -61,8 +64,8 @@ public class EstResource {
     @APIResponse(responseCode = "200", description = "the certificate, base64 certs-only",
             content = @Content(mediaType = CertsOnly.MEDIA_TYPE))
     @APIResponse(responseCode = "202", description = "accepted, not yet issued: repeat after Retry-After")
-    public Uni<Response> simpleEnroll(@Context HttpServerRequest request, String body) {
-        return simpleEnroll(NO_LABEL, request, body);
+    public Uni<Response> simpleEnroll(String body) {
+        return simpleEnroll(NO_LABEL, body);
     }
 
     @POST
@@ -72,9 +75,8 @@ public class EstResource {
     @APIResponse(responseCode = "200", description = "the certificate, base64 certs-only",
             content = @Content(mediaType = CertsOnly.MEDIA_TYPE))
     @APIResponse(responseCode = "202", description = "accepted, not yet issued: repeat after Retry-After")
-    public Uni<Response> simpleEnroll(@PathParam("label") String label, @Context HttpServerRequest request,
-            String body) {
-        return enrollment.simpleEnroll(identity, ClientCertificates.chain(request), label, body)
+    public Uni<Response> simpleEnroll(@PathParam("label") String label, String body) {
+        return enrollment.simpleEnroll(identity, certificates.chain(routing), label, body)
                 .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
     }
 
@@ -83,8 +85,8 @@ public class EstResource {
     @Consumes(PKCS10)
     @APIResponse(responseCode = "200", description = "the certificate, base64 certs-only",
             content = @Content(mediaType = CertsOnly.MEDIA_TYPE))
-    public Uni<Response> simpleReenroll(@Context HttpServerRequest request, String body) {
-        return simpleReenroll(NO_LABEL, request, body);
+    public Uni<Response> simpleReenroll(String body) {
+        return simpleReenroll(NO_LABEL, body);
     }
 
     @POST
@@ -92,9 +94,8 @@ public class EstResource {
     @Consumes(PKCS10)
     @APIResponse(responseCode = "200", description = "the certificate, base64 certs-only",
             content = @Content(mediaType = CertsOnly.MEDIA_TYPE))
-    public Uni<Response> simpleReenroll(@PathParam("label") String label, @Context HttpServerRequest request,
-            String body) {
-        return enrollment.simpleReenroll(identity, ClientCertificates.chain(request), label, body)
+    public Uni<Response> simpleReenroll(@PathParam("label") String label, String body) {
+        return enrollment.simpleReenroll(identity, certificates.chain(routing), label, body)
                 .map(der -> base64(CertsOnly.MEDIA_TYPE, der));
     }
 
@@ -104,8 +105,8 @@ public class EstResource {
     @Authenticated
     @APIResponse(responseCode = "200", description = "the private key (PKCS#8) and the certificate",
             content = @Content(mediaType = "multipart/mixed"))
-    public Uni<Response> serverKeyGen(@Context HttpServerRequest request, String body) {
-        return serverKeyGen(NO_LABEL, request, body);
+    public Uni<Response> serverKeyGen(String body) {
+        return serverKeyGen(NO_LABEL, body);
     }
 
     @POST
@@ -114,9 +115,8 @@ public class EstResource {
     @Authenticated
     @APIResponse(responseCode = "200", description = "the private key (PKCS#8) and the certificate",
             content = @Content(mediaType = "multipart/mixed"))
-    public Uni<Response> serverKeyGen(@PathParam("label") String label, @Context HttpServerRequest request,
-            String body) {
-        return enrollment.serverKeyGen(identity, ClientCertificates.chain(request), label, body).map(generated -> {
+    public Uni<Response> serverKeyGen(@PathParam("label") String label, String body) {
+        return enrollment.serverKeyGen(identity, certificates.chain(routing), label, body).map(generated -> {
             try {
                 return ServerKeyGenResponse.of(generated.pkcs8(), generated.certsOnly());
             } finally {
