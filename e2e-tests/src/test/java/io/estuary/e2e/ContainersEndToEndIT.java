@@ -180,12 +180,7 @@ class ContainersEndToEndIT {
         String last = "nothing";
         while (Instant.now().isBefore(deadline)) {
             try {
-                HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create(estBase + "/simpleenroll"))
-                        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                                ("estuary-demo:" + demoPassword).getBytes(StandardCharsets.UTF_8)))
-                        .header("Content-Type", "application/pkcs10").header("Content-Transfer-Encoding", "base64")
-                        .POST(HttpRequest.BodyPublishers.ofString(Base64Body.encode(csr)))
-                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = simpleenroll(csr);
                 if (response.statusCode() == 200) {
                     return CertsOnly.decode(Base64Body.decode(response.body())).get(0).getSerialNumber().toString(16);
                 }
@@ -199,6 +194,16 @@ class ContainersEndToEndIT {
             Thread.sleep(1000);
         }
         throw new AssertionError(device + " got no certificate within 5 minutes; last answer: " + last);
+    }
+
+    /** A simpleenroll through the front door with the demo credential. */
+    private static HttpResponse<String> simpleenroll(byte[] csr) throws IOException, InterruptedException {
+        return https.send(HttpRequest.newBuilder(URI.create(estBase + "/simpleenroll"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ("estuary-demo:" + demoPassword).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/pkcs10").header("Content-Transfer-Encoding", "base64")
+                .POST(HttpRequest.BodyPublishers.ofString(Base64Body.encode(csr)))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The ISSUED records of the devices the clients enrolled, once all of them are in the trail. */
@@ -249,13 +254,7 @@ class ContainersEndToEndIT {
         String last = "nothing";
         while (Instant.now().isBefore(deadline)) {
             try {
-                HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create(estBase + "/simpleenroll"))
-                        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                                ("estuary-demo:" + demoPassword).getBytes(StandardCharsets.UTF_8)))
-                        .header("Content-Type", "application/pkcs10").header("Content-Transfer-Encoding", "base64")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                Base64Body.encode(TestCsrs.csr("compose-ready", TestCsrs.ecP256()))))
-                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = simpleenroll(TestCsrs.csr("compose-ready", TestCsrs.ecP256()));
                 if (response.statusCode() == 200) {
                     return;
                 }
