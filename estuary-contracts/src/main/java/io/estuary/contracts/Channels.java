@@ -7,6 +7,7 @@ public final class Channels {
     public static final String AUTH_FAILURES = "auth-failures";
     public static final String RENEWAL_EVENTS = "renewal-events";
     public static final String CA_CHAINS = "ca-chains";
+    public static final String REVOCATIONS = "revocations";
 
     private Channels() {
     }

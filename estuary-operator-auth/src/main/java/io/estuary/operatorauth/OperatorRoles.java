@@ -9,6 +9,8 @@ public final class OperatorRoles {
     public static final String AUDITOR = "auditor";
     /** Reads the renewal fleet data and the CA information. */
     public static final String OPERATOR = "operator";
+    /** Revokes certificates ({@code POST /revocations} on the renewal scheduler). */
+    public static final String REVOKER = "revoker";
 
     private OperatorRoles() {
     }

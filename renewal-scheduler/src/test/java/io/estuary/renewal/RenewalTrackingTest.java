@@ -222,7 +222,7 @@ class RenewalTrackingTest {
         Instant notAfter = now.plus(expiresIn);
         Instant renewAt = now.minus(Duration.ofDays(1));
         Instant overdueAt = now.plus(overdueIn);
-        return new TrackedCertificate(device, device, label, new RenewalSchedule(notAfter.minus(Duration.ofDays(30)),
+        return new TrackedCertificate(device, device, label, null, new RenewalSchedule(notAfter.minus(Duration.ofDays(30)),
                 notAfter, renewAt, overdueAt.isAfter(notAfter) ? notAfter : overdueAt), null, null, null, null, null,
                 null);
     }
@@ -235,7 +235,7 @@ class RenewalTrackingTest {
     private static TrackedCertificate tracked(String serial, String device, Instant base, int days, String label) {
         Instant notBefore = base.plus(Duration.ofDays(days));
         Instant notAfter = notBefore.plus(Duration.ofDays(30));
-        return new TrackedCertificate(serial, device, label, new RenewalSchedule(notBefore, notAfter,
+        return new TrackedCertificate(serial, device, label, null, new RenewalSchedule(notBefore, notAfter,
                 notAfter.minus(Duration.ofDays(6)), notAfter.minus(Duration.ofDays(1))), null, null, null, null, null,
                 null);
     }

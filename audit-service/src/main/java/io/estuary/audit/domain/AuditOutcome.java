@@ -14,5 +14,7 @@ public enum AuditOutcome {
     AUTHENTICATION_FAILED,
     RENEWAL_DUE,
     RENEWAL_OVERDUE,
-    RENEWAL_EXPIRED
+    RENEWAL_EXPIRED,
+    /** An operator revoked a certificate; the requester is the operator, the reason the RFC 5280 one. */
+    REVOKED
 }

@@ -14,6 +14,7 @@ import io.estuary.audit.domain.AuditOutcome;
 import io.estuary.audit.domain.CanonicalJson;
 import io.estuary.audit.domain.SourcePosition;
 import io.estuary.contracts.AuthenticationFailed;
+import io.estuary.contracts.CertificateRevoked;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.RenewalStatusChanged;
@@ -49,6 +50,7 @@ public final class AuditEventReader {
             case Topics.ISSUANCE_RESULTS -> issuanceResult(parse(tree, IssuanceResult.class), payload, source);
             case Topics.AUTH_FAILURES -> authenticationFailed(parse(tree, AuthenticationFailed.class), payload, source);
             case Topics.RENEWAL_EVENTS -> renewalStatusChanged(parse(tree, RenewalStatusChanged.class), payload, source);
+            case Topics.REVOCATIONS -> certificateRevoked(parse(tree, CertificateRevoked.class), payload, source);
             default -> throw new MalformedEventException("not an audited topic: " + source.topic());
         };
     }
@@ -100,6 +102,21 @@ public final class AuditEventReader {
         AuditOutcome outcome = AuditOutcome.valueOf("RENEWAL_" + event.status().name());
         return new AuditEntry("renewal:" + event.eventId(), outcome, event.at(), event.deviceId(),
                 event.serialNumber(), event.label(), null, null, null, payload, source);
+    }
+
+    /**
+     * One entry per certificate: the id is the record key, so a revocation published twice (the first revocation
+     * stands) or read again in a replay of the compacted topic is recognised as recorded.
+     */
+    private static AuditEntry certificateRevoked(CertificateRevoked event, String payload, SourcePosition source)
+            throws MalformedEventException {
+        require(event.issuer(), "issuer");
+        require(event.serialNumber(), "serialNumber");
+        require(event.reason(), "reason");
+        require(event.revokedAt(), "revokedAt");
+        requireStorable(event.revokedAt(), "field 'revokedAt'");
+        return new AuditEntry("revocation:" + event.key(), AuditOutcome.REVOKED, event.revokedAt(), event.deviceId(),
+                event.serialNumber(), null, event.revokedBy(), null, event.reason().rfcName(), payload, source);
     }
 
     private static <T> T parse(JsonNode tree, Class<T> type) throws MalformedEventException {

@@ -50,6 +50,28 @@ class AuditEventReaderTest {
     }
 
     @Test
+    void aRevocationIsOneEntryPerCertificateWithTheOperatorAndTheRfcReason() throws Exception {
+        String revoked = "{\"issuer\":\"CN=Estuary CA\",\"serialNumber\":\"ab12\",\"deviceId\":\"d\","
+                + "\"reason\":\"KEY_COMPROMISE\",\"revokedAt\":\"2026-01-01T00:00:00Z\",\"revokedBy\":\"op\"}";
+        AuditEntry entry = reader.read(at(Topics.REVOCATIONS), revoked);
+        assertEquals("revocation:ab12@CN=Estuary CA", entry.eventId());
+        assertEquals(AuditOutcome.REVOKED, entry.outcome());
+        assertEquals("op", entry.requester());
+        assertEquals("keyCompromise", entry.reason());
+        assertEquals("ab12", entry.serialNumber());
+        assertEquals("d", entry.deviceId());
+        assertEquals(Instant.parse("2026-01-01T00:00:00Z"), entry.occurredAt());
+        // Published again (a repeated request whose first commit was lost): the same event, recognised as recorded.
+        assertEquals(entry.eventId(), reader.read(at(Topics.REVOCATIONS),
+                revoked.replace("2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z")).eventId());
+        assertThrows(MalformedEventException.class, () -> reader.read(at(Topics.REVOCATIONS),
+                "{\"issuer\":\"CN=Estuary CA\",\"serialNumber\":\"ab12\",\"reason\":\"HOLD\","
+                        + "\"revokedAt\":\"2026-01-01T00:00:00Z\"}"));
+        assertThrows(MalformedEventException.class, () -> reader.read(at(Topics.REVOCATIONS),
+                "{\"serialNumber\":\"ab12\",\"reason\":\"UNSPECIFIED\",\"revokedAt\":\"2026-01-01T00:00:00Z\"}"));
+    }
+
+    @Test
     void rejectsTimesTheStoreCannotHold() {
         MalformedEventException far = assertThrows(MalformedEventException.class, () -> reader.read(
                 at(Topics.AUTH_FAILURES), "{\"eventId\":\"a1\",\"at\":\"+100000-01-01T00:00:00Z\"}"));

@@ -11,7 +11,9 @@ public class ClientCertificateRefusedException extends RuntimeException {
         UNTRUSTED(true),
         /** Trusted and valid, but not allowed here (a device certificate enrolling, a bootstrap certificate of
          * another label): an authorization decision rather than a failed authentication. */
-        NOT_ALLOWED(false);
+        NOT_ALLOWED(false),
+        /** Issued by Estuary and revoked by an operator: it no longer authenticates anywhere. */
+        REVOKED(true);
 
         private final boolean authenticationFailure;
 

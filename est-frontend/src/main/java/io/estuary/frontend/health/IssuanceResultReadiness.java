@@ -11,10 +11,14 @@ import java.util.List;
 
 import io.estuary.frontend.service.CaChainSource;
 import io.estuary.frontend.service.IssuanceResults;
+import io.estuary.frontend.service.RevocationSource;
 import io.estuary.pki.policy.CertificateProfile;
 import io.estuary.pki.policy.EstLabels;
 
-/** Not ready until this instance can receive the signer's answers and knows the chain of every CA it serves. */
+/**
+ * Not ready until this instance can receive the signer's answers, knows the chain of every CA it serves, and has read
+ * every revocation published before it started (else a revoked certificate could authenticate meanwhile).
+ */
 @Readiness
 @ApplicationScoped
 public class IssuanceResultReadiness implements HealthCheck {
@@ -24,13 +28,17 @@ public class IssuanceResultReadiness implements HealthCheck {
     CaChainSource caChains;
     @Inject
     EstLabels labels;
+    @Inject
+    RevocationSource revocations;
 
     @Override
     public HealthCheckResponse call() {
         List<String> missing = labels.profiles().values().stream().map(CertificateProfile::caAlias).distinct()
                 .filter(alias -> !caChains.knows(alias)).sorted().toList();
-        return HealthCheckResponse.named("issuance-results").status(listener.positioned() && missing.isEmpty())
+        return HealthCheckResponse.named("issuance-results").status(listener.positioned() && missing.isEmpty()
+                && revocations.caughtUp())
                 .withData("results-reader", listener.positioned() ? "positioned" : "starting")
-                .withData("ca-chains-missing", String.join(",", missing)).build();
+                .withData("ca-chains-missing", String.join(",", missing))
+                .withData("revocations", revocations.caughtUp() ? "read" : "reading").build();
     }
 }

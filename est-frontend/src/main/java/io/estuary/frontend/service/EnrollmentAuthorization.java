@@ -25,6 +25,8 @@ import org.jboss.logging.Logger;
 import io.estuary.frontend.auth.ClientCertificatePolicy;
 import io.estuary.frontend.auth.LabelAuthorization;
 import io.estuary.frontend.config.AuthConfig;
+import io.estuary.frontend.domain.ClientCertificateRefusedException;
+import io.estuary.frontend.domain.ClientCertificateRefusedException.Refusal;
 import io.estuary.frontend.domain.DefaultLabel;
 import io.estuary.frontend.domain.EnrollmentUnavailableException;
 import io.estuary.frontend.domain.LabelNotAllowedException;
@@ -45,6 +47,8 @@ public class EnrollmentAuthorization {
     AuthConfig config;
     @Inject
     CaChainSource caChains;
+    @Inject
+    RevocationSource revocations;
 
     private ClientCertificatePolicy certificatePolicy;
 
@@ -92,6 +96,7 @@ public class EnrollmentAuthorization {
         }
         if (chain != null) {
             ClientCertificatePolicy.Kind kind = certificatePolicy.requireEnrollment(chain, label, estuaryIssuers());
+            refuseIfRevoked(chain[0]);
             return kind == ClientCertificatePolicy.Kind.BOOTSTRAP ? config.bootstrapEnrollsAs() : label;
         }
         LabelAuthorization labels = new LabelAuthorization(config.labelRolePrefix());
@@ -112,7 +117,18 @@ public class EnrollmentAuthorization {
         if (clientChain == null || clientChain.length == 0) {
             throw new ReenrollmentRefusedException("simplereenroll needs the TLS client certificate being renewed");
         }
-        return certificatePolicy.requireIssuedByEstuary(clientChain, estuaryIssuers());
+        X509Certificate renewed = certificatePolicy.requireIssuedByEstuary(clientChain, estuaryIssuers());
+        refuseIfRevoked(renewed);
+        return renewed;
+    }
+
+    /** Checked once the certificate is known to be trusted, so a forged one is refused as untrusted. */
+    private void refuseIfRevoked(X509Certificate certificate) {
+        revocations.revocationOf(certificate).ifPresent(revoked -> {
+            throw new ClientCertificateRefusedException(Refusal.REVOKED, "client certificate "
+                    + certificate.getSubjectX500Principal().getName() + " (serial " + revoked.serialNumber()
+                    + ") was revoked at " + revoked.revokedAt() + ": " + revoked.reason().rfcName());
+        });
     }
 
     /** Estuary's signing CAs; until the signer has published them no certificate can be judged (readiness waits). */

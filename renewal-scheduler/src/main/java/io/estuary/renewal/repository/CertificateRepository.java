@@ -36,9 +36,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /** SQL access to {@code renewal_certificate}; plain class over a reactive pool so the benchmark can use it too. */
 @Singleton
 public class CertificateRepository implements CertificateStore {
-    private static final String COLUMNS = "serial_number, device_id, label, not_before, not_after, renew_at,"
+    static final String COLUMNS = "serial_number, device_id, label, issuer, not_before, not_after, renew_at,"
             + " overdue_at, tracked_at, superseded_by, superseded_at, due_sent_at, overdue_sent_at, expired_sent_at";
     private static final String CURRENT = "superseded_at IS NULL";
+    /** Revoked certificates are not renewed: no renewal event is announced for them, and none is listed as late. */
+    private static final String NOT_REVOKED = "NOT EXISTS (SELECT 1 FROM renewal_revocation AS r"
+            + " WHERE r.serial_number = renewal_certificate.serial_number)";
 
     private final Pool pool;
 
@@ -124,6 +127,7 @@ public class CertificateRepository implements CertificateStore {
         String[] serials = new String[n];
         String[] devices = new String[n];
         String[] labels = new String[n];
+        String[] issuers = new String[n];
         OffsetDateTime[] notBefore = new OffsetDateTime[n];
         OffsetDateTime[] notAfter = new OffsetDateTime[n];
         OffsetDateTime[] renewAt = new OffsetDateTime[n];
@@ -134,18 +138,19 @@ public class CertificateRepository implements CertificateStore {
             serials[i] = certificate.serialNumber();
             devices[i] = certificate.deviceId();
             labels[i] = certificate.label();
+            issuers[i] = certificate.issuer();
             notBefore[i] = utc(schedule.notBefore());
             notAfter[i] = utc(schedule.notAfter());
             renewAt[i] = utc(schedule.renewAt());
             overdueAt[i] = utc(schedule.overdueAt());
         }
         return connection.preparedQuery("INSERT INTO renewal_certificate (serial_number, device_id, label,"
-                + " not_before, not_after, renew_at, overdue_at, tracked_at)"
-                + " SELECT *, $8::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],"
-                + " $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])"
+                + " not_before, not_after, renew_at, overdue_at, issuer, tracked_at)"
+                + " SELECT *, $9::timestamptz FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],"
+                + " $5::timestamptz[], $6::timestamptz[], $7::timestamptz[], $8::text[])"
                 + " ON CONFLICT (serial_number) DO NOTHING RETURNING serial_number")
                 .execute(Tuple.from(List.of(serials, devices, labels, notBefore, notAfter, renewAt, overdueAt,
-                        utc(now))))
+                        issuers, utc(now))))
                 .map(rows -> {
                     Set<String> inserted = new HashSet<>();
                     for (Row row : rows) {
@@ -213,8 +218,8 @@ public class CertificateRepository implements CertificateStore {
         };
         String mark = status.name().toLowerCase(java.util.Locale.ROOT) + "_sent_at";
         return pool.withTransaction(connection -> connection
-                .preparedQuery("SELECT " + COLUMNS + " FROM renewal_certificate WHERE " + CURRENT + " AND " + pending
-                        + " LIMIT $2 FOR UPDATE SKIP LOCKED")
+                .preparedQuery("SELECT " + COLUMNS + " FROM renewal_certificate WHERE " + CURRENT + " AND "
+                        + NOT_REVOKED + " AND " + pending + " LIMIT $2 FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(utc(now), limit))
                 .map(CertificateRepository::certificates)
                 .chain(claimed -> claimed.isEmpty() ? Uni.createFrom().item(claimed)
@@ -243,8 +248,8 @@ public class CertificateRepository implements CertificateStore {
     /** Current certificates whose renewal point is at or before {@code until}, soonest first. */
     @Override
     public Uni<List<TrackedCertificate>> renewalDueBy(Instant until, int limit) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM renewal_certificate WHERE " + CURRENT
-                + " AND renew_at <= $1 ORDER BY renew_at, serial_number LIMIT $2")
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM renewal_certificate WHERE " + CURRENT + " AND "
+                + NOT_REVOKED + " AND renew_at <= $1 ORDER BY renew_at, serial_number LIMIT $2")
                 .execute(Tuple.of(utc(until), limit)).map(CertificateRepository::certificates);
     }
 
@@ -265,8 +270,8 @@ public class CertificateRepository implements CertificateStore {
             default -> throw new IllegalArgumentException("not a listable state: " + state);
         };
         String byLabel = label == null ? "" : " AND label = $4";
-        String sql = "SELECT " + COLUMNS + " FROM renewal_certificate WHERE " + CURRENT + byLabel + " AND "
-                + condition + ", serial_number LIMIT $2 OFFSET $3";
+        String sql = "SELECT " + COLUMNS + " FROM renewal_certificate WHERE " + CURRENT + " AND " + NOT_REVOKED
+                + byLabel + " AND " + condition + ", serial_number LIMIT $2 OFFSET $3";
         Tuple parameters = Tuple.of(utc(now), limit, offset);
         if (label != null) {
             parameters.addString(label);
@@ -303,11 +308,11 @@ public class CertificateRepository implements CertificateStore {
                 });
     }
 
-    private static List<TrackedCertificate> certificates(RowSet<Row> rows) {
+    static List<TrackedCertificate> certificates(RowSet<Row> rows) {
         List<TrackedCertificate> certificates = new ArrayList<>(rows.size());
         for (Row row : rows) {
             certificates.add(new TrackedCertificate(row.getString("serial_number"), row.getString("device_id"),
-                    row.getString("label"),
+                    row.getString("label"), row.getString("issuer"),
                     new RenewalSchedule(instant(row.getOffsetDateTime("not_before")),
                             instant(row.getOffsetDateTime("not_after")), instant(row.getOffsetDateTime("renew_at")),
                             instant(row.getOffsetDateTime("overdue_at"))),
@@ -323,7 +328,7 @@ public class CertificateRepository implements CertificateStore {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
-    private static Instant instant(OffsetDateTime time) {
+    static Instant instant(OffsetDateTime time) {
         return time == null ? null : time.toInstant();
     }
 }

@@ -19,6 +19,7 @@ public final class RenewalSchema {
               serial_number   text PRIMARY KEY,
               device_id       text NOT NULL,
               label           text NOT NULL,
+              issuer          text,
               not_before      timestamptz NOT NULL,
               not_after       timestamptz NOT NULL,
               renew_at        timestamptz NOT NULL,
@@ -29,6 +30,8 @@ public final class RenewalSchema {
               due_sent_at     timestamptz,
               overdue_sent_at timestamptz,
               expired_sent_at timestamptz)""",
+            // Stores from before the tracker recorded issuers get the column; their rows keep null.
+            "ALTER TABLE renewal_certificate ADD COLUMN IF NOT EXISTS issuer text",
             "CREATE INDEX IF NOT EXISTS renewal_certificate_device ON renewal_certificate (device_id, not_before DESC)",
             "CREATE INDEX IF NOT EXISTS renewal_current_by_renew_at ON renewal_certificate (renew_at)"
                     + " WHERE superseded_at IS NULL",
@@ -44,7 +47,18 @@ public final class RenewalSchema {
                     + " WHERE superseded_at IS NULL AND expired_sent_at IS NULL",
             // Devices per label, kept by the tracking transactions: counting current rows instead reads the whole
             // table, seconds of a core at ten million devices, and the gauges ask every half minute.
-            "CREATE TABLE IF NOT EXISTS renewal_label_devices (label text PRIMARY KEY, devices bigint NOT NULL)");
+            "CREATE TABLE IF NOT EXISTS renewal_label_devices (label text PRIMARY KEY, devices bigint NOT NULL)",
+            // Every revocation, from the API or read back from the revocation topic (which a replay rebuilds it from).
+            """
+            CREATE TABLE IF NOT EXISTS renewal_revocation (
+              serial_number   text NOT NULL,
+              issuer          text NOT NULL,
+              device_id       text NOT NULL,
+              reason          text NOT NULL,
+              invalidity_date timestamptz,
+              revoked_at      timestamptz NOT NULL,
+              revoked_by      text NOT NULL,
+              PRIMARY KEY (serial_number, issuer))""");
 
     /** Sets the per-label device counts from the certificates (the counter table is new, or was rebuilt). */
     static final String RECOUNT_DEVICES = "INSERT INTO renewal_label_devices (label, devices)"

@@ -40,7 +40,7 @@ public class RenewalTracker {
     private TrackedCertificate tracked(IssuanceResult issued) {
         String label = issued.label() == null ? "" : issued.label();
         RenewalSchedule schedule = policy.schedule(label, issued.notBefore(), issued.notAfter());
-        return new TrackedCertificate(issued.serialNumber(), issued.deviceId(), label, schedule, null, null, null,
+        return new TrackedCertificate(issued.serialNumber(), issued.deviceId(), label, issued.issuer(), schedule, null, null, null,
                 null, null, null);
     }
 }
