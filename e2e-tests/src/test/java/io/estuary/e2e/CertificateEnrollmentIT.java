@@ -16,10 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Security;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
@@ -31,9 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 import org.bouncycastle.asn1.x500.X500Name;
@@ -65,6 +60,7 @@ import io.estuary.pki.token.Pkcs11Token;
 import io.estuary.pki.wire.Base64Body;
 import io.estuary.pki.wire.Pem;
 import io.estuary.testkit.TestCsrs;
+import io.estuary.testkit.TestTls;
 
 /**
  * The fleet flow over mutual TLS, the way aziot-certd does it: a device born with a manufacturer (IDevID) certificate
@@ -133,7 +129,7 @@ class CertificateEnrollmentIT {
 
         // 3. The IDevID is trusted on its label only.
         ESTService idevidOnEdgeCa = new JsseESTServiceBuilder(authority, trust).withKeyManagers(
-                keyManagers(read(work.resolve("idevid.pem")), key(work.resolve("idevid.key")))).withLabel("edge-ca")
+                TestTls.keyManagers(read(work.resolve("idevid.pem")), key(work.resolve("idevid.key")))).withLabel("edge-ca")
                 .build();
         ESTException wrongLabel = assertThrows(ESTException.class,
                 () -> idevidOnEdgeCa.simpleEnroll(false, csr("edge-ca-device-7", TestCsrs.ecP256()), null));
@@ -331,35 +327,15 @@ class CertificateEnrollmentIT {
         return null;
     }
 
-    private static JsonNode awaitJson(String url, java.util.function.Predicate<JsonNode> ready) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        // The audit API wants an auditor's bearer token (tokens of the CLI client live 5 minutes).
-        String token = LocalStack.bearerToken("auditor");
-        // The audit trail chains an event once it has settled (ESTUARY_AUDIT_SETTLE, 10 s).
-        Instant deadline = Instant.now().plusSeconds(60);
-        String last = "";
-        while (Instant.now().isBefore(deadline)) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-            last = response.statusCode() + " " + response.body();
-            if (response.statusCode() == 200 && ready.test(JSON.readTree(response.body()))) {
-                return JSON.readTree(response.body());
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("not there within 60 s: " + url + " last answer: " + last);
-    }
-
     /** An HTTPS client trusting the stack's anchor and presenting the certificate (its own connection pool). */
     private static HttpClient https(X509Certificate certificate, PrivateKey key) throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("anchor", read(state.resolve("pki/tls-trust-anchor.pem")));
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
-        trustManagers.init(trusted);
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keyManagers(certificate, key), trustManagers.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(30)).build();
+        return HttpClient.newBuilder().sslContext(TestTls.presenting(state.resolve("pki/tls-trust-anchor.pem"),
+                certificate, key)).connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** Polls the audit API with an auditor's token (tokens of the CLI client live 5 minutes). */
+    private static JsonNode awaitJson(String url, java.util.function.Predicate<JsonNode> ready) throws Exception {
+        return LocalStack.awaitJson(url, LocalStack.bearerToken("auditor"), Duration.ofSeconds(60), ready);
     }
 
     private static HttpResponse<String> post(HttpClient client, String operation, PKCS10CertificationRequest csr)
@@ -371,17 +347,7 @@ class CertificateEnrollmentIT {
     }
 
     private static ESTService client(X509Certificate certificate, PrivateKey key) throws Exception {
-        return new JsseESTServiceBuilder(authority, trust).withKeyManagers(keyManagers(certificate, key)).build();
-    }
-
-    private static javax.net.ssl.KeyManager[] keyManagers(X509Certificate certificate, PrivateKey key)
-            throws Exception {
-        KeyStore identity = KeyStore.getInstance("PKCS12");
-        identity.load(null, null);
-        identity.setKeyEntry("client", key, "pw".toCharArray(), new Certificate[] { certificate });
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");
-        keyManagers.init(identity, "pw".toCharArray());
-        return keyManagers.getKeyManagers();
+        return new JsseESTServiceBuilder(authority, trust).withKeyManagers(TestTls.keyManagers(certificate, key)).build();
     }
 
     private static PKCS10CertificationRequest csr(String commonName, KeyPair key) throws Exception {

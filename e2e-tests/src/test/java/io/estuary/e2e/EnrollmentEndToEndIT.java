@@ -492,23 +492,7 @@ class EnrollmentEndToEndIT {
     /** Polls an operator API with a bearer token of the role it needs until the answer is ready. */
     private static JsonNode awaitJson(String url, String role, java.util.function.Predicate<JsonNode> ready)
             throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String token = LocalStack.bearerToken(role);
-        Instant deadline = Instant.now().plusSeconds(30);
-        String last = "";
-        while (Instant.now().isBefore(deadline)) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-            last = response.statusCode() + " " + response.body();
-            if (response.statusCode() == 200) {
-                JsonNode node = JSON.readTree(response.body());
-                if (ready.test(node)) {
-                    return node;
-                }
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("not ready within 30 s: " + url + " last answer: " + last);
+        return LocalStack.awaitJson(url, LocalStack.bearerToken(role), Duration.ofSeconds(30), ready);
     }
 
     private static String basic(String user, String secret) {

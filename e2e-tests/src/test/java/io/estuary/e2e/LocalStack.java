@@ -3,11 +3,21 @@ package io.estuary.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The stack the test command started (broker, PostgreSQL, token), and the user's script that runs the services. */
 final class LocalStack {
@@ -60,5 +70,30 @@ final class LocalStack {
             throw new IllegalStateException(name + " is not set; run through deploy/estuary test");
         }
         return value;
+    }
+
+    /**
+     * Polls an operator API with a bearer token until it answers 200 with what {@code ready} accepts (the audit trail
+     * chains an event once it has settled, ESTUARY_AUDIT_SETTLE).
+     */
+    static JsonNode awaitJson(String url, String token, Duration within, Predicate<JsonNode> ready) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        HttpClient http = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(within);
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200) {
+                JsonNode node = json.readTree(response.body());
+                if (ready.test(node)) {
+                    return node;
+                }
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("not there within " + within + ": " + url + " last answer: " + last);
     }
 }

@@ -10,10 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Security;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
@@ -23,9 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 import org.bouncycastle.asn1.x500.X500Name;
@@ -48,6 +43,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.estuary.pki.wire.Base64Body;
 import io.estuary.pki.wire.CertsOnly;
 import io.estuary.testkit.TestCsrs;
+import io.estuary.testkit.TestTls;
 
 /**
  * Revocation on the packaged services with real clients and real Keycloak tokens: an operator revokes a device, and
@@ -175,38 +171,13 @@ class RevocationEndToEndIT {
     }
 
     private static JsonNode awaitJson(String url, String token, Predicate<JsonNode> ready) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        // The audit trail chains an event once it has settled (ESTUARY_AUDIT_SETTLE, 10 s).
-        Instant deadline = Instant.now().plusSeconds(90);
-        String last = "";
-        while (Instant.now().isBefore(deadline)) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            last = response.statusCode() + " " + response.body();
-            if (response.statusCode() == 200 && ready.test(JSON.readTree(response.body()))) {
-                return JSON.readTree(response.body());
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("not there within 90 s: " + url + " last answer: " + last);
+        return LocalStack.awaitJson(url, token, Duration.ofSeconds(90), ready);
     }
 
     /** An HTTPS client trusting the stack's anchor and presenting the certificate. */
     private static HttpClient https(X509Certificate certificate, PrivateKey key) throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("anchor", read(state.resolve("pki/tls-trust-anchor.pem")));
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance("PKIX");
-        trustManagers.init(trusted);
-        KeyStore identity = KeyStore.getInstance("PKCS12");
-        identity.load(null, null);
-        identity.setKeyEntry("client", key, "pw".toCharArray(), new Certificate[] { certificate });
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");
-        keyManagers.init(identity, "pw".toCharArray());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(30)).build();
+        return HttpClient.newBuilder().sslContext(TestTls.presenting(state.resolve("pki/tls-trust-anchor.pem"),
+                certificate, key)).connectTimeout(Duration.ofSeconds(30)).build();
     }
 
     private static HttpResponse<String> post(HttpClient client, String operation, PKCS10CertificationRequest csr)
