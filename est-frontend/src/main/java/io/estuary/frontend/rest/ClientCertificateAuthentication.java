@@ -1,5 +1,6 @@
 package io.estuary.frontend.rest;
 
+import java.security.cert.X509Certificate;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,14 +19,15 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Authenticates an EST request by the certificate a trusted proxy passed in its header ({@link ClientCertificates}),
- * as Quarkus's X509 mechanism does by the TLS session's: the same request to the same identity provider, under the
- * same scheme name ({@code X509}, which the EST paths accept). Whether the certificate may do anything is judged later,
- * by {@link io.estuary.frontend.auth.ClientCertificatePolicy}, as for a TLS one.
+ * Authenticates an EST request by its client certificate: the one a trusted proxy passed in its header, else the TLS
+ * session's ({@link ClientCertificates} decides), with the request Quarkus's X509 mechanism makes, to the same identity
+ * provider. The EST paths name their mechanisms by scheme ({@code basic,X509}) and Quarkus keeps one mechanism per
+ * scheme, so this one must cover the TLS session's certificate too, or mutual TLS would stop authenticating. Whether
+ * the certificate may do anything is judged later, by {@link io.estuary.frontend.auth.ClientCertificatePolicy}.
  */
 @ApplicationScoped
-public class ForwardedCertificateAuthentication implements HttpAuthenticationMechanism {
-    /** Just before Quarkus's X509 mechanism: a proxy that also presents its own TLS certificate is not the client. */
+public class ClientCertificateAuthentication implements HttpAuthenticationMechanism {
+    /** Ahead of Quarkus's X509 mechanism, which it stands in for on the EST paths. */
     static final int PRIORITY = DEFAULT_PRIORITY + 1;
 
     @Inject
@@ -34,10 +36,14 @@ public class ForwardedCertificateAuthentication implements HttpAuthenticationMec
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
         String path = context.normalizedPath();
-        if (path == null || !path.startsWith(AuthFailureFilter.EST_PREFIX) || !certificates.forwarded(context)) {
+        if (path == null || !path.startsWith(AuthFailureFilter.EST_PREFIX)) {
             return Uni.createFrom().nullItem();
         }
-        CertificateCredential credential = new CertificateCredential(certificates.chain(context)[0]);
+        X509Certificate[] chain = certificates.chain(context);
+        if (chain == null) {
+            return Uni.createFrom().nullItem();
+        }
+        CertificateCredential credential = new CertificateCredential(chain[0]);
         AuthenticationRequest request = HttpSecurityUtils.setRoutingContextAttribute(
                 new CertificateAuthenticationRequest(credential), context);
         return identityProviderManager.authenticate(request);
