@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,8 +52,8 @@ import io.estuary.testkit.TestTls;
  * The compose project (docker-compose.yml) on podman, as a user runs it: images built by {@code deploy/estuary images},
  * {@code podman-compose up}, enrollment through HAProxy by the IoT Edge client script with a password and with an EST
  * identity, then a steady load during which a frontend, a signer and a Kafka broker are killed and started again.
- * Every certificate a client received must be in the audit trail exactly once, the chain must verify, and
- * {@code down -v} must leave nothing behind.
+ * Every certificate a client received must be in the audit trail exactly once and the chain must verify. A revoked EST
+ * identity is then refused by each frontend in turn, and {@code down -v} must leave nothing behind.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainersEndToEndIT {
@@ -66,6 +70,8 @@ class ContainersEndToEndIT {
     private static Path trustAnchor;
     private static String demoPassword;
     private static HttpClient https;
+    private static String renewalBase;
+    private static Path estIdentity;
 
     @BeforeAll
     static void startCompose() throws Exception {
@@ -81,6 +87,7 @@ class ContainersEndToEndIT {
         estBase = "https://localhost:" + composeEnvironment.get("ESTUARY_EST_PORT") + "/.well-known/est";
         keycloakBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_KEYCLOAK_PORT");
         auditBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_AUDIT_PORT");
+        renewalBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_RENEWAL_PORT");
 
         LocalStack.script("images");
         run(List.of("podman-compose", "-p", project, "down", "-v"), false);
@@ -126,6 +133,7 @@ class ContainersEndToEndIT {
                 "EST_IDENTITY_CERT", identity.resolve("issued.pem").toString(),
                 "EST_IDENTITY_KEY", identity.resolve("key.pem").toString())));
         X509Certificate second = read(renewed.resolve("issued.pem"));
+        estIdentity = identity;
         assertEquals("CN=compose-identity", second.getSubjectX500Principal().getName());
         assertTrue(!second.getSerialNumber().equals(issued.getSerialNumber()), "a new certificate over mutual TLS");
     }
@@ -161,7 +169,7 @@ class ContainersEndToEndIT {
         clients.shutdown();
         assertTrue(received.size() >= 10, "enrollments under load: " + received.size());
 
-        String token = auditorToken();
+        String token = token("auditor");
         Map<String, List<String>> issued = awaitAudited(received, token);
         for (Map.Entry<String, String> entry : received.entrySet()) {
             assertEquals(List.of(entry.getValue()), issued.get(entry.getKey()),
@@ -171,6 +179,68 @@ class ContainersEndToEndIT {
                 URI.create(auditBase + "/audit/verify")).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, verify.statusCode(), verify.body());
+    }
+
+    @Test
+    @Order(3)
+    void aRevokedEstIdentityIsRefusedByEachFrontendWithoutARestart() throws Exception {
+        assertTrue(estIdentity != null, "the EST identity of the first test");
+        X509Certificate identity = read(estIdentity.resolve("issued.pem"));
+        PrivateKey key;
+        try (PEMParser pem = new PEMParser(Files.newBufferedReader(estIdentity.resolve("key.pem")))) {
+            key = new JcaPEMKeyConverter().getPrivateKey((PrivateKeyInfo) pem.readObject());
+        }
+        HttpClient withIdentity = HttpClient.newBuilder().sslContext(TestTls.presenting(trustAnchor, identity, key))
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        String operator = token("operator");
+        LocalStack.awaitJson(renewalBase + "/renewals/devices/compose-identity/history", operator,
+                Duration.ofMinutes(2), node -> node.size() >= 2);
+        HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(renewalBase + "/revocations")).header("Authorization", "Bearer " + operator)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"deviceId\":\"compose-identity\",\"reason\":\"keyCompromise\"}"))
+                .timeout(Duration.ofMinutes(1)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, revoked.statusCode(), revoked.body());
+
+        // Each frontend in turn is the only one HAProxy can reach: the other is paused (frozen, not restarted), so
+        // the one answering has followed the revocation while it kept running.
+        String first = project + "_est-frontend-1_1";
+        String second = project + "_est-frontend-2_1";
+        for (List<String> pair : List.of(List.of(first, second), List.of(second, first))) {
+            run(List.of("podman", "pause", pair.get(1)), true);
+            try {
+                HttpResponse<String> refused = awaitRefusal(withIdentity);
+                assertTrue(refused.body().contains("revoked") && refused.body().contains("keyCompromise"),
+                        pair.get(0) + ": " + refused.body());
+            } finally {
+                run(List.of("podman", "unpause", pair.get(1)), true);
+            }
+        }
+    }
+
+    /** Mutual-TLS enrollments with the identity through the front door until one is refused with 403. */
+    private static HttpResponse<String> awaitRefusal(HttpClient withIdentity) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        String last = "nothing";
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                // A request HAProxy sent to the paused frontend before its check failed times out; the next one
+                // goes to the running frontend.
+                HttpResponse<String> response = withIdentity.send(HttpRequest.newBuilder(
+                        URI.create(estBase + "/simpleenroll")).header("Content-Type", "application/pkcs10")
+                        .POST(HttpRequest.BodyPublishers.ofString(Base64Body.encode(
+                                TestCsrs.csr("compose-identity", TestCsrs.ecP256()))))
+                        .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 403) {
+                    return response;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(2000);
+        }
+        throw new AssertionError("the revoked EST identity was not refused within 2 minutes; last answer: " + last);
     }
 
     /** One enrollment, sent again with the same CSR until a certificate comes back: what a device does. */
@@ -236,9 +306,10 @@ class ContainersEndToEndIT {
         }
     }
 
-    private static String auditorToken() throws Exception {
-        String password = Files.readString(volume("secrets").resolve("auditor-password")).strip();
-        String form = "grant_type=password&client_id=estuary-cli&username=estuary-auditor&password="
+    /** A bearer token of the project's Keycloak for estuary-operator or estuary-auditor. */
+    private static String token(String user) throws Exception {
+        String password = Files.readString(volume("secrets").resolve(user + "-password")).strip();
+        String form = "grant_type=password&client_id=estuary-cli&username=estuary-" + user + "&password="
                 + URLEncoder.encode(password, StandardCharsets.UTF_8);
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(keycloakBase + "/realms/estuary/protocol/openid-connect/token"))
