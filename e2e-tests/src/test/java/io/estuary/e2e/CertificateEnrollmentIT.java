@@ -95,6 +95,16 @@ class CertificateEnrollmentIT {
         makeCa("foreign", "Foreign Root");
         makeClientCertificate("idevid", "idevid-device-7", "manufacturer");
         makeClientCertificate("stranger", "stranger-device", "foreign");
+        // The manufacturer revokes one of its devices, with openssl's CA commands, and publishes its CRL beside its CA.
+        makeClientCertificate("stolen-idevid", "stolen-device", "manufacturer");
+        Files.writeString(work.resolve("index.txt"), "");
+        Files.writeString(work.resolve("manufacturer.cnf"), "[ca]\ndefault_ca=manufacturer\n[manufacturer]\n"
+                + "database=" + work.resolve("index.txt") + "\ncertificate=" + work.resolve("manufacturer.pem")
+                + "\nprivate_key=" + work.resolve("manufacturer.key") + "\ndefault_md=sha256\ndefault_crl_days=7\n");
+        openssl(List.of("ca", "-config", work.resolve("manufacturer.cnf").toString(), "-revoke",
+                work.resolve("stolen-idevid.pem").toString(), "-crl_reason", "keyCompromise"));
+        openssl(List.of("ca", "-config", work.resolve("manufacturer.cnf").toString(), "-gencrl", "-out",
+                bootstrapDir.resolve("manufacturer.crl").toString()));
         LocalStack.script("services-up"); // the frontend reads the bootstrap CAs at start
         X509Certificate anchor = read(state.resolve("pki/tls-trust-anchor.pem"));
         trust = JcaJceUtils.getCertPathTrustManager(Set.of(new TrustAnchor(anchor, null)), null);
@@ -127,7 +137,14 @@ class CertificateEnrollmentIT {
         assertEquals(deviceKey.getPublic(), device.getPublicKey());
         assertTrue(ProfilePolicies.issuedUnder(device, "device-identity"));
 
-        // 3. The IDevID is trusted on its label only.
+        // 3. An IDevID its manufacturer revoked gets no EST identity.
+        ESTService withStolenIdevid = client(read(work.resolve("stolen-idevid.pem")),
+                key(work.resolve("stolen-idevid.key")));
+        ESTException revoked = assertThrows(ESTException.class,
+                () -> withStolenIdevid.simpleEnroll(false, csr("est-id-stolen", TestCsrs.ecP256()), null));
+        assertEquals(403, revoked.getStatusCode());
+
+        // 4. The IDevID is trusted on its label only.
         ESTService idevidOnEdgeCa = new JsseESTServiceBuilder(authority, trust).withKeyManagers(
                 TestTls.keyManagers(read(work.resolve("idevid.pem")), key(work.resolve("idevid.key")))).withLabel("edge-ca")
                 .build();
@@ -135,13 +152,13 @@ class CertificateEnrollmentIT {
                 () -> idevidOnEdgeCa.simpleEnroll(false, csr("edge-ca-device-7", TestCsrs.ecP256()), null));
         assertEquals(403, wrongLabel.getStatusCode());
 
-        // 4. A device certificate is not an EST identity: it may renew itself, not enroll others.
+        // 5. A device certificate is not an EST identity: it may renew itself, not enroll others.
         ESTService withDeviceCertificate = client(device, deviceKey.getPrivate());
         ESTException notAnIdentity = assertThrows(ESTException.class,
                 () -> withDeviceCertificate.simpleEnroll(false, csr("device-8", TestCsrs.ecP256()), null));
         assertEquals(403, notAnIdentity.getStatusCode());
 
-        // 5. Requests after the first on a kept-alive connection still carry its certificate (the frontend reads the
+        // 6. Requests after the first on a kept-alive connection still carry its certificate (the frontend reads the
         // chain once per TLS session): the device renews twice over one connection, then is refused as before.
         HttpClient deviceConnection = https(device, deviceKey.getPrivate());
         for (int renewal = 0; renewal < 2; renewal++) {

@@ -2,10 +2,13 @@ package io.estuary.frontend.auth;
 
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
+import java.security.cert.CRLReason;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,6 +34,7 @@ import io.estuary.pki.policy.ProfilePolicies;
  * bootstrap (manufacturer) CA; otherwise {@link Refusal#UNTRUSTED};</li>
  * <li>validity: every certificate of that path is valid now; otherwise {@link Refusal#OUTSIDE_VALIDITY} (the client
  * has to authenticate again, e.g. with its bootstrap certificate);</li>
+ * <li>a bootstrap path whose certificate is on one of its label's manufacturer CRLs: {@link Refusal#REVOKED};</li>
  * <li>what it may do: on a label, a certificate from one of that label's bootstrap CAs enrolls (as an EST identity);
  * on any label, a certificate Estuary issued under the EST-identity profile (its certificate policy) enrolls;
  * {@code simplereenroll} renews any certificate Estuary issued. Otherwise {@link Refusal#NOT_ALLOWED}.</li>
@@ -39,6 +43,7 @@ import io.estuary.pki.policy.ProfilePolicies;
  */
 public final class ClientCertificatePolicy {
     private final Map<String, Set<TrustAnchor>> bootstrapByLabel;
+    private final Map<String, List<X509CRL>> bootstrapCrlsByLabel;
     private final String estIdentityProfile;
     private final Clock clock;
 
@@ -51,13 +56,15 @@ public final class ClientCertificatePolicy {
     }
 
     /**
-     * @param bootstrapByLabel   bootstrap CAs per label ({@code default} for the unlabelled path)
-     * @param estIdentityProfile the profile whose certificates authenticate later requests
-     * @param clock              the time validity is checked at
+     * @param bootstrapByLabel     bootstrap CAs per label ({@code default} for the unlabelled path)
+     * @param bootstrapCrlsByLabel the manufacturers' CRLs per label, their signatures already verified
+     * @param estIdentityProfile   the profile whose certificates authenticate later requests
+     * @param clock                the time validity is checked at
      */
-    public ClientCertificatePolicy(Map<String, Set<TrustAnchor>> bootstrapByLabel, String estIdentityProfile,
-            Clock clock) {
+    public ClientCertificatePolicy(Map<String, Set<TrustAnchor>> bootstrapByLabel,
+            Map<String, List<X509CRL>> bootstrapCrlsByLabel, String estIdentityProfile, Clock clock) {
         this.bootstrapByLabel = new TreeMap<>(bootstrapByLabel);
+        this.bootstrapCrlsByLabel = new TreeMap<>(bootstrapCrlsByLabel);
         this.estIdentityProfile = estIdentityProfile;
         this.clock = clock;
     }
@@ -83,8 +90,10 @@ public final class ClientCertificatePolicy {
                     + "'): it may renew itself with simplereenroll, not enroll");
         }
         refuseIfOutsideValidity(byEstuary);
-        Verdict byBootstrap = validate(chain, bootstrapByLabel.getOrDefault(key, Set.of()));
+        Set<TrustAnchor> bootstrap = bootstrapByLabel.getOrDefault(key, Set.of());
+        Verdict byBootstrap = validate(chain, bootstrap);
         if (byBootstrap.status() == Status.TRUSTED) {
+            refuseIfOnManufacturerCrl(pathTowards(chain, bootstrap), bootstrapCrlsByLabel.getOrDefault(key, List.of()));
             return Kind.BOOTSTRAP;
         }
         refuseIfOutsideValidity(byBootstrap);
@@ -122,6 +131,44 @@ public final class ClientCertificatePolicy {
         throw new ClientCertificateRefusedException(Refusal.UNTRUSTED, "simplereenroll renews certificates Estuary "
                 + "issued; client certificate " + describe(client) + " issued by '"
                 + client.getIssuerX500Principal().getName() + "' is not one" + detail(byEstuary));
+    }
+
+    /** Every certificate of the trusted bootstrap path is looked up in the CRLs of its issuer. */
+    private static void refuseIfOnManufacturerCrl(List<X509Certificate> path, List<X509CRL> crls) {
+        for (X509Certificate certificate : path) {
+            for (X509CRL crl : crls) {
+                if (!crl.getIssuerX500Principal().equals(certificate.getIssuerX500Principal())) {
+                    continue;
+                }
+                X509CRLEntry entry = crl.getRevokedCertificate(certificate);
+                if (entry != null) {
+                    String reason = entry.getRevocationReason() == null ? ""
+                            : ": " + rfcName(entry.getRevocationReason());
+                    throw new ClientCertificateRefusedException(Refusal.REVOKED, (certificate == path.get(0)
+                            ? "client certificate " : "certificate of the client's chain ") + describe(certificate)
+                            + " (serial " + certificate.getSerialNumber().toString(16) + ") is revoked by its "
+                            + "manufacturer's CRL of '" + crl.getIssuerX500Principal().getName() + "' since "
+                            + entry.getRevocationDate().toInstant() + reason);
+                }
+            }
+        }
+    }
+
+    /** RFC 5280's name of a reason. */
+    private static String rfcName(CRLReason reason) {
+        return switch (reason) {
+            case UNSPECIFIED -> "unspecified";
+            case KEY_COMPROMISE -> "keyCompromise";
+            case CA_COMPROMISE -> "cACompromise";
+            case AFFILIATION_CHANGED -> "affiliationChanged";
+            case SUPERSEDED -> "superseded";
+            case CESSATION_OF_OPERATION -> "cessationOfOperation";
+            case CERTIFICATE_HOLD -> "certificateHold";
+            case UNUSED -> "unused";
+            case REMOVE_FROM_CRL -> "removeFromCRL";
+            case PRIVILEGE_WITHDRAWN -> "privilegeWithdrawn";
+            case AA_COMPROMISE -> "aACompromise";
+        };
     }
 
     private enum Status {

@@ -7,14 +7,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -55,29 +60,62 @@ public class EnrollmentAuthorization {
     @PostConstruct
     void loadBootstrapCas() {
         Map<String, Set<TrustAnchor>> byLabel = new HashMap<>();
+        Map<String, List<X509CRL>> crlsByLabel = new HashMap<>();
         config.bootstrapCaDir().filter(Files::isDirectory).ifPresent(dir -> {
             try (var labels = Files.list(dir)) {
                 for (Path labelDir : labels.filter(Files::isDirectory).toList()) {
+                    String label = labelDir.getFileName().toString();
                     Set<TrustAnchor> anchors = new HashSet<>();
+                    List<X509CRL> crls = new ArrayList<>();
                     try (var files = Files.list(labelDir)) {
-                        for (Path pem : files.filter(f -> f.toString().endsWith(".pem")).toList()) {
-                            try (InputStream in = Files.newInputStream(pem)) {
-                                CertificateFactory.getInstance("X.509").generateCertificates(in)
-                                        .forEach(c -> anchors.add(new TrustAnchor((X509Certificate) c, null)));
+                        for (Path file : files.sorted().toList()) {
+                            if (file.toString().endsWith(".pem")) {
+                                try (InputStream in = Files.newInputStream(file)) {
+                                    CertificateFactory.getInstance("X.509").generateCertificates(in)
+                                            .forEach(c -> anchors.add(new TrustAnchor((X509Certificate) c, null)));
+                                }
+                            } else if (file.toString().endsWith(".crl")) {
+                                try (InputStream in = Files.newInputStream(file)) {
+                                    CertificateFactory.getInstance("X.509").generateCRLs(in)
+                                            .forEach(crl -> crls.add((X509CRL) crl));
+                                }
                             }
                         }
                     }
+                    for (X509CRL crl : crls) {
+                        requireSignedByOneOf(crl, anchors, labelDir);
+                    }
                     if (!anchors.isEmpty()) {
-                        byLabel.put(labelDir.getFileName().toString(), anchors);
-                        LOG.infof("label '%s' trusts %d bootstrap CA certificate(s)", labelDir.getFileName(),
-                                anchors.size());
+                        byLabel.put(label, anchors);
+                        crlsByLabel.put(label, crls);
+                        LOG.infof("label '%s' trusts %d bootstrap CA certificate(s), with %d manufacturer CRL(s)",
+                                label, anchors.size(), crls.size());
                     }
                 }
-            } catch (IOException | CertificateException e) {
+            } catch (IOException | CertificateException | CRLException e) {
                 throw new IllegalStateException("cannot read the bootstrap CAs in " + dir + ": " + e.getMessage(), e);
             }
         });
-        certificatePolicy = new ClientCertificatePolicy(byLabel, config.estIdentityProfile(), Clock.systemUTC());
+        certificatePolicy = new ClientCertificatePolicy(byLabel, crlsByLabel, config.estIdentityProfile(),
+                Clock.systemUTC());
+    }
+
+    /** A CRL nobody in the folder signed would vouch for nothing: refusing to start says so at once. */
+    private static void requireSignedByOneOf(X509CRL crl, Set<TrustAnchor> anchors, Path labelDir) {
+        for (TrustAnchor anchor : anchors) {
+            X509Certificate issuer = anchor.getTrustedCert();
+            if (issuer.getSubjectX500Principal().equals(crl.getIssuerX500Principal())) {
+                try {
+                    crl.verify(issuer.getPublicKey());
+                    return;
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalStateException("the CRL of '" + crl.getIssuerX500Principal().getName() + "' in "
+                            + labelDir + " is not signed by the CA certificate of that name: " + e.getMessage(), e);
+                }
+            }
+        }
+        throw new IllegalStateException("the CRL of '" + crl.getIssuerX500Principal().getName() + "' in " + labelDir
+                + " has no CA certificate of that name beside it: put its issuer's certificate (PEM) in the folder");
     }
 
     /**

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -27,6 +31,7 @@ import io.estuary.frontend.auth.ClientCertificatePolicy.Kind;
 import io.estuary.frontend.domain.ClientCertificateRefusedException;
 import io.estuary.frontend.domain.ClientCertificateRefusedException.Refusal;
 import io.estuary.pki.ca.CertificateAuthority;
+import io.estuary.pki.ca.RevokedEntry;
 import io.estuary.pki.policy.CertificateProfile;
 import io.estuary.pki.policy.CertificationRequest;
 import io.estuary.testkit.TestCsrs;
@@ -40,6 +45,7 @@ class ClientCertificatePolicyTest {
     private final CertificateAuthority estuary = ca("Estuary CA");
     private final CertificateAuthority manufacturer = ca("Manufacturer CA");
     private final CertificateAuthority foreign = ca("Foreign CA");
+    private List<X509CRL> manufacturerCrls = List.of();
 
     private static CertificateAuthority ca(String name) {
         KeyPair key = TestCsrs.ecP256();
@@ -62,6 +68,7 @@ class ClientCertificatePolicyTest {
     /** The policy as it judges at the given moment. */
     private ClientCertificatePolicy policyAt(Instant now) {
         return new ClientCertificatePolicy(Map.of("default", Set.of(new TrustAnchor(manufacturer.certificate(), null))),
+                Map.of("default", manufacturerCrls),
                 "est-identity", Clock.fixed(now, ZoneOffset.UTC));
     }
 
@@ -157,6 +164,39 @@ class ClientCertificatePolicyTest {
         String reason = refused(Refusal.OUTSIDE_VALIDITY, () -> enroll(afterIntermediate, "", idevid, intermediate))
                 .getMessage();
         assertTrue(reason.contains("'CN=Manufacturer Line 3' of the client's chain expired"), reason);
+    }
+
+    @Test
+    void aBootstrapCertificateOnItsManufacturersCrlGetsNoEstIdentity() throws Exception {
+        X509Certificate stolen = issue(manufacturer, "anything");
+        X509Certificate other = issue(manufacturer, "anything");
+        KeyPair intermediateKey = TestCsrs.ecP256();
+        X509Certificate intermediate = manufacturer.issueSubordinateCa(new X500Name("CN=Manufacturer Line 4"),
+                intermediateKey.getPublic(), Duration.ofDays(10), ISSUED.minus(Duration.ofDays(1)));
+        X509Certificate onClosedLine = issue(new CertificateAuthority(List.of(intermediate,
+                manufacturer.certificate()), intermediateKey.getPrivate(), BC), "anything");
+        Instant revokedAt = ISSUED.plus(Duration.ofMinutes(5));
+        manufacturerCrls = List.of(crl(manufacturer, List.of(
+                new RevokedEntry(stolen.getSerialNumber(), revokedAt, 1, null),
+                new RevokedEntry(intermediate.getSerialNumber(), revokedAt, 5, null))),
+                // A foreign CA's CRL listing the same serial says nothing of the manufacturer's certificate.
+                crl(foreign, List.of(new RevokedEntry(other.getSerialNumber(), revokedAt, 1, null))));
+
+        String reason = refused(Refusal.REVOKED, () -> enroll("", stolen)).getMessage();
+        assertEquals("client certificate 'CN=client' (serial " + stolen.getSerialNumber().toString(16)
+                + ") is revoked by its manufacturer's CRL of 'CN=Manufacturer CA' since " + revokedAt
+                + ": keyCompromise", reason);
+        String line = refused(Refusal.REVOKED, () -> enroll("", onClosedLine, intermediate)).getMessage();
+        assertTrue(line.startsWith("certificate of the client's chain 'CN=Manufacturer Line 4'")
+                && line.endsWith("cessationOfOperation"), line);
+        assertEquals(Kind.BOOTSTRAP, enroll("", other));
+        // The manufacturer's CRL is no reason to refuse a certificate Estuary issued.
+        assertEquals(Kind.EST_IDENTITY, enroll("", issue(estuary, "est-identity")));
+    }
+
+    private static X509CRL crl(CertificateAuthority ca, List<RevokedEntry> entries) throws Exception {
+        byte[] der = ca.crl(entries, BigInteger.ONE, ISSUED, ISSUED.plus(Duration.ofDays(7)));
+        return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
     }
 
     @Test
