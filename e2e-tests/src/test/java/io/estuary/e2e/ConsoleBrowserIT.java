@@ -320,8 +320,16 @@ class ConsoleBrowserIT {
                         HttpResponse.BodyHandlers.ofString());
     }
 
-    private WebElement await(By locator) {
-        return new WebDriverWait(browser, WAIT).until(ExpectedConditions.presenceOfElementLocated(locator));
+    /** Waits for the element; if it never comes, fails with where the browser is and what it shows. */
+    private WebElement await(By locator) throws Exception {
+        try {
+            return new WebDriverWait(browser, WAIT).until(ExpectedConditions.presenceOfElementLocated(locator));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            screenshot("failed-waiting");
+            String shown = browser.findElement(By.tagName("body")).getText();
+            throw new AssertionError("no " + locator + " within " + WAIT + " at " + browser.getCurrentUrl()
+                    + "; the page shows: " + shown.substring(0, Math.min(shown.length(), 2000)), e);
+        }
     }
 
     private void screenshot(String name) throws Exception {

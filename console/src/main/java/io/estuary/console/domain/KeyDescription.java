@@ -4,6 +4,7 @@ import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
@@ -22,6 +23,12 @@ public final class KeyDescription {
                 && info.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier curve) {
             String name = ECNamedCurveTable.getName(curve);
             return "EC " + (name == null ? curve.getId() : nistName(name));
+        }
+        if (EdECObjectIdentifiers.id_Ed25519.equals(info.getAlgorithm().getAlgorithm())) {
+            return "Ed25519";
+        }
+        if (EdECObjectIdentifiers.id_Ed448.equals(info.getAlgorithm().getAlgorithm())) {
+            return "Ed448";
         }
         return key.getAlgorithm();
     }
