@@ -28,7 +28,8 @@ mkdir -p "$STATE/pki/bootstrap" /run/db /run/keycloak
  printf 'ESTUARY_DB_PASSWORD=%s\n' "$(secret db-password)" > /run/db/estuary-db.properties
  secret keycloak-admin-password > /run/keycloak/admin-password
  sed -e "s/@DEMO_PASSWORD@/$(secret demo-password)/" -e "s/@AUDITOR_PASSWORD@/$(secret auditor-password)/" \
-   -e "s/@OPERATOR_PASSWORD@/$(secret operator-password)/" "$ROOT/deploy/keycloak/estuary-realm.json" \
+   -e "s/@OPERATOR_PASSWORD@/$(secret operator-password)/" -e "s/@CONSOLE_PORT@/${ESTUARY_CONSOLE_PORT:-8085}/g" \
+   "$ROOT/deploy/keycloak/estuary-realm.json" \
    > /run/keycloak/estuary-realm.json)
 chown -R 10001:10001 "$STATE/hsm" "$STATE/pki" /run/db /run/keycloak
 log "initialised: token, CA ($ESTUARY_CA_ALIAS), TLS certificate, secrets"

@@ -20,6 +20,7 @@ export ESTUARY_FRONTEND_MANAGEMENT_PORT=${ESTUARY_FRONTEND_MANAGEMENT_PORT:-9001
 export ESTUARY_SIGNER_MANAGEMENT_PORT=${ESTUARY_SIGNER_MANAGEMENT_PORT:-9002}
 export ESTUARY_AUDIT_PORT=${ESTUARY_AUDIT_PORT:-8082}
 export ESTUARY_RENEWAL_PORT=${ESTUARY_RENEWAL_PORT:-8083}
+export ESTUARY_CONSOLE_PORT=${ESTUARY_CONSOLE_PORT:-8085}
 export ESTUARY_KEYCLOAK_PORT=${ESTUARY_KEYCLOAK_PORT:-8180}
 export ESTUARY_KEYCLOAK_MANAGEMENT_PORT=${ESTUARY_KEYCLOAK_MANAGEMENT_PORT:-9180}
 export ESTUARY_KEYCLOAK_URL=${ESTUARY_KEYCLOAK_URL:-http://127.0.0.1:$ESTUARY_KEYCLOAK_PORT}
@@ -30,7 +31,7 @@ export ESTUARY_CA_ALIAS=${ESTUARY_CA_ALIAS:-estuary-ca}
 ESTUARY_CA_KEY_TYPE=${ESTUARY_CA_KEY_TYPE:-EC-P256}
 ESTUARY_CA_SUBJECT=${ESTUARY_CA_SUBJECT:-CN=Estuary Device CA,O=Estuary}
 export ESTUARY_HSM_LIBRARY=${ESTUARY_HSM_LIBRARY:-/usr/lib/softhsm/libsofthsm2.so}
-SERVICES=(ca-signer audit-service renewal-scheduler est-frontend)
+SERVICES=(ca-signer audit-service renewal-scheduler est-frontend console)
 
 log() { printf '[estuary] %s\n' "$*" >&2; }
 die() { printf '[estuary] error: %s\n' "$*" >&2; exit 1; }
@@ -40,14 +41,16 @@ as_root() {
     die "need root (or sudo) to run: $*"; fi
 }
 
-random_secret() { head -c 24 /dev/urandom | base64 | tr -d '/+=' | head -c 24; }
+# LENGTH (default 24, at most 64) letters and digits.
+random_secret() { head -c 96 /dev/urandom | base64 -w0 | tr -d '/+=' | head -c "${1:-24}"; }
 
-# A secret kept in the state folder (mode 600), generated once: never committed, never printed by the services.
+# A secret kept in the state folder (mode 600), generated once (of LENGTH characters, default 24): never committed,
+# never printed by the services.
 secret() {
   local file=$STATE/secrets/$1
   if [ ! -s "$file" ]; then
     mkdir -p "$STATE/secrets"; chmod 700 "$STATE/secrets"
-    (umask 077; random_secret > "$file")
+    (umask 077; random_secret "${2:-24}" > "$file")
   fi
   cat "$file"
 }
@@ -92,6 +95,19 @@ ensure_packages() {
     log "installing ${missing[*]}"
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# The browser the console's tests drive (headless Chromium and its WebDriver), for the test command only: a dev stack
+# does not need it.
+ensure_browser() {
+  local missing=() p
+  for p in chromium chromium-driver; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]} (the console's browser tests)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+      >/dev/null || { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq && as_root env \
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
   fi
 }
 

@@ -27,7 +27,8 @@ keycloak_home() {
   for d in lib conf themes providers; do ln -sfn "$KEYCLOAK_DIST/$d" "$home/$d"; done
   # The realm is templated into the state folder: the committed file holds no password.
   sed -e "s/@DEMO_PASSWORD@/$(secret demo-password)/" -e "s/@AUDITOR_PASSWORD@/$(secret auditor-password)/" \
-    -e "s/@OPERATOR_PASSWORD@/$(secret operator-password)/" "$ROOT/deploy/keycloak/estuary-realm.json" \
+    -e "s/@OPERATOR_PASSWORD@/$(secret operator-password)/" -e "s/@CONSOLE_PORT@/$ESTUARY_CONSOLE_PORT/g" \
+    "$ROOT/deploy/keycloak/estuary-realm.json" \
     > "$home/data/import/estuary-realm.json"
   chmod 600 "$home/data/import/estuary-realm.json"
 }

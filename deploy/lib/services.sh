@@ -1,4 +1,4 @@
-# The four services: built, configured from the state folder, started in order and awaited, stopped.
+# The services: built, configured from the state folder, started in order and awaited, stopped.
 # shellcheck shell=bash
 
 build() {
@@ -17,6 +17,10 @@ service_env() {
   # (manufacturer) CAs placed in pki/bootstrap/<label>/*.pem, each on its label only.
   export ESTUARY_BOOTSTRAP_CA_DIR=$STATE/pki/bootstrap
   export ESTUARY_KEYCLOAK_ADMIN_PASSWORD_FILE=$STATE/secrets/keycloak-admin-password
+  # The console: the frontend's certificate to trust for the CA information, and the key of its session cookies,
+  # sign-in state and CSRF tokens.
+  export ESTUARY_CONSOLE_TRUST_ANCHOR=$STATE/pki/tls-trust-anchor.pem
+  export ESTUARY_CONSOLE_SESSION_SECRET; ESTUARY_CONSOLE_SESSION_SECRET=$(secret console-session-secret 48)
 }
 
 health_url() {
@@ -25,6 +29,7 @@ health_url() {
     est-frontend) echo "http://127.0.0.1:$ESTUARY_FRONTEND_MANAGEMENT_PORT/q/health/ready" ;;
     audit-service) echo "http://127.0.0.1:$ESTUARY_AUDIT_PORT/q/health/ready" ;;
     renewal-scheduler) echo "http://127.0.0.1:$ESTUARY_RENEWAL_PORT/q/health/ready" ;;
+    console) echo "http://127.0.0.1:$ESTUARY_CONSOLE_PORT/q/health/ready" ;;
   esac
 }
 
@@ -43,7 +48,8 @@ services_up() {
     # enrollments a second): a heap with room for a large young generation collects seldom, so a pause delays few
     # requests. The audit trail and the renewal tracker hold little.
     local heap=384m
-    case $s in est-frontend) heap=${ESTUARY_FRONTEND_HEAP:-1g} ;; ca-signer) heap=${ESTUARY_SIGNER_HEAP:-1g} ;; esac
+    case $s in est-frontend) heap=${ESTUARY_FRONTEND_HEAP:-1g} ;; ca-signer) heap=${ESTUARY_SIGNER_HEAP:-1g} ;;
+      console) heap=256m ;; esac
     # shellcheck disable=SC2206 # word splitting wanted: ESTUARY_SERVICE_JAVA_OPTS is a list of JVM options
     local jvm=(-Xms$heap -Xmx$heap ${ESTUARY_SERVICE_JAVA_OPTS-})
     # The signer alone gets the token; the other services never see its PIN.
@@ -66,5 +72,5 @@ services_up() {
 
 services_down() {
   local s
-  for s in est-frontend audit-service renewal-scheduler ca-signer; do stop_pid "$STATE/run/$s.pid" "$s"; done
+  for s in console est-frontend audit-service renewal-scheduler ca-signer; do stop_pid "$STATE/run/$s.pid" "$s"; done
 }

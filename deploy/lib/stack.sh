@@ -36,6 +36,7 @@ Estuary is up.
   Renewal API      curl -H "Authorization: Bearer \$(deploy/estuary token operator)" "http://127.0.0.1:$ESTUARY_RENEWAL_PORT/renewals/due?within=P30D"
   Prometheus       $(pid_alive "$PROMETHEUS_DIR/prometheus.pid" && prometheus_url || echo "off (ESTUARY_PROMETHEUS=1 deploy/estuary up, or deploy/estuary prometheus-up)")
   CA information   curl --cacert $STATE/pki/tls-trust-anchor.pem -H "Authorization: Bearer \$(deploy/estuary token operator)" https://localhost:$ESTUARY_EST_PORT/api/cas
+  Console          http://127.0.0.1:$ESTUARY_CONSOLE_PORT/   (sign in as estuary-operator or estuary-auditor, passwords in $STATE/secrets/)
   Logs             $STATE/logs/
   Try it:          deploy/estuary enroll-demo
   Stop:            deploy/estuary down

@@ -171,6 +171,54 @@ class RenewalTrackingTest {
     }
 
     /**
+     * The expiry calendar: per UTC day, the current certificates expiring then, each day listed; a superseded
+     * certificate and one expiring beyond the window are not counted. Compared before and after, as other tests track
+     * certificates in the same store.
+     */
+    @Test
+    void theExpiryCalendarCountsCurrentCertificatesPerDay() {
+        String run = Long.toString(System.nanoTime());
+        Instant now = Instant.now();
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(now, java.time.ZoneOffset.UTC);
+        Instant inTenDays = today.plusDays(10).atTime(12, 0).toInstant(java.time.ZoneOffset.UTC);
+        Instant inElevenDays = inTenDays.plus(Duration.ofDays(1));
+        Map<String, Integer> before = expiries(20);
+        Instant issued = now.minus(Duration.ofDays(1));
+        repository.trackAll(List.of(expiring("x-" + run, "x-" + run, issued, inTenDays),
+                expiring("y-" + run, "y-" + run, issued, inTenDays),
+                expiring("z-" + run, "z-" + run, issued, inElevenDays),
+                expiring("w-" + run, "w-" + run, issued, now.plus(Duration.ofDays(40)))), now)
+                .await().atMost(Duration.ofSeconds(10));
+        // w renews: its first certificate is superseded, the new one expires on day 11 too.
+        repository.trackAll(List.of(expiring("w2-" + run, "w-" + run, now, inElevenDays)), now)
+                .await().atMost(Duration.ofSeconds(10));
+        Map<String, Integer> after = expiries(20);
+        assertEquals(20, after.size());
+        String day10 = today.plusDays(10).toString();
+        String day11 = today.plusDays(11).toString();
+        assertEquals(before.get(day10) + 2, after.get(day10));
+        assertEquals(before.get(day11) + 2, after.get(day11));
+        after.keySet().stream().filter(day -> !day.equals(day10) && !day.equals(day11))
+                .forEach(day -> assertEquals(before.get(day), after.get(day), day));
+        given().queryParam("days", 0).when().get("/renewals/expiries").then().statusCode(400);
+        given().queryParam("days", "soon").when().get("/renewals/expiries").then().statusCode(400);
+        given().queryParam("days", 367).when().get("/renewals/expiries").then().statusCode(400);
+    }
+
+    private static TrackedCertificate expiring(String serial, String device, Instant notBefore, Instant notAfter) {
+        return new TrackedCertificate(serial, device, "batch", null, new RenewalSchedule(notBefore, notAfter,
+                notAfter.minus(Duration.ofDays(2)), notAfter.minus(Duration.ofDays(1))), null, null, null, null, null,
+                null);
+    }
+
+    private static Map<String, Integer> expiries(int days) {
+        List<Map<String, Object>> listed = given().queryParam("days", days).when().get("/renewals/expiries").then()
+                .statusCode(200).body("days", equalTo(days)).extract().jsonPath().getList("expiries");
+        return listed.stream().collect(Collectors.toMap(day -> (String) day.get("day"),
+                day -> ((Number) day.get("expiring")).intValue()));
+    }
+
+    /**
      * A store from before the device counts (no counter table) gets them counted once from its certificates when the
      * schema is created; creating it again does not count twice. In a schema of its own, away from the live tracker.
      */

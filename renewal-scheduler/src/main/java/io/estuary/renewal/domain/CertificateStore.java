@@ -40,4 +40,10 @@ public interface CertificateStore {
 
     /** Devices per label and how many are due, overdue, expired at {@code now}. */
     Uni<List<LabelCounts>> countsByLabel(Instant now);
+
+    /**
+     * Per UTC day, how many current, unrevoked certificates expire after {@code from} and at or before {@code until};
+     * days with none are left out.
+     */
+    Uni<List<DayCount>> expiriesPerDay(Instant from, Instant until);
 }

@@ -21,6 +21,7 @@ import jakarta.interceptor.Interceptor;
 
 import io.estuary.contracts.RenewalStatusChanged.Status;
 import io.estuary.renewal.domain.CertificateStore;
+import io.estuary.renewal.domain.DayCount;
 import io.estuary.renewal.domain.LabelCounts;
 import io.estuary.renewal.domain.RenewalSchedule;
 import io.estuary.renewal.domain.RenewalState;
@@ -305,6 +306,25 @@ public class CertificateRepository implements CertificateStore {
                                 row.getLong("overdue"), row.getLong("expired")));
                     }
                     return counts;
+                });
+    }
+
+    /**
+     * Counted over the range of the current-certificate index on not_after, so the cost follows how many expire in
+     * the window, not the size of the fleet.
+     */
+    @Override
+    public Uni<List<DayCount>> expiriesPerDay(Instant from, Instant until) {
+        return pool.preparedQuery("SELECT (not_after AT TIME ZONE 'UTC')::date AS day, count(*) AS expiring"
+                + " FROM renewal_certificate WHERE " + CURRENT + " AND " + NOT_REVOKED
+                + " AND not_after > $1 AND not_after <= $2 GROUP BY 1 ORDER BY 1")
+                .execute(Tuple.of(utc(from), utc(until)))
+                .map(rows -> {
+                    List<DayCount> days = new ArrayList<>();
+                    for (Row row : rows) {
+                        days.add(new DayCount(row.getLocalDate("day"), row.getLong("expiring")));
+                    }
+                    return days;
                 });
     }
 

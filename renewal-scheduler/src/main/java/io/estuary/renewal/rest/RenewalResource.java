@@ -3,6 +3,8 @@ package io.estuary.renewal.rest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
@@ -34,6 +36,8 @@ public class RenewalResource {
     private static final int MAX_LIMIT = 1000;
     /** Deep offsets get slow on a large fleet; beyond this, filter by label instead. */
     private static final int MAX_PAGE = 10_000;
+    /** A year and a day: the calendar's range is one index range scan, bounded so a request cannot ask for all. */
+    private static final int MAX_CALENDAR_DAYS = 366;
 
     @Inject
     CertificateStore repository;
@@ -47,6 +51,20 @@ public class RenewalResource {
     public Uni<FleetSummary> summary() {
         Instant now = clock.instant();
         return repository.countsByLabel(now).map(labels -> FleetSummary.of(now, labels));
+    }
+
+    /**
+     * Per UTC day from today through {@code days} days ahead, how many current certificates expire (revoked ones not
+     * counted); every day is listed, zero included, so a calendar needs no filling in.
+     */
+    @GET
+    @Path("expiries")
+    public Uni<ExpiryCalendar> expiries(@QueryParam("days") @DefaultValue("90") String daysParameter) {
+        int days = intInRange("days", daysParameter, 1, MAX_CALENDAR_DAYS);
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        Instant until = today.plusDays(days).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return repository.expiriesPerDay(now, until).map(counts -> ExpiryCalendar.of(now, today, days, counts));
     }
 
     /** Devices whose renewal point falls before now + {@code within} (an ISO-8601 duration, e.g. P7D), past ones included. */
