@@ -120,6 +120,39 @@ class Pkcs11TokenTest {
     }
 
     @Test
+    void theOcspResponderKeyIsMadeNextToTheCasAndRolledByANewOne() throws Exception {
+        var issued = cas().issueOcspResponder("ec-ca", Duration.ofDays(30), Instant.now());
+        List<X509Certificate> first = issued.getValue();
+        Pkcs11Token token = Pkcs11Token.open(SETTINGS, SoftHsmTestToken.PIN.toCharArray());
+        CertificateAuthority ca = CertificateAuthority.inToken(token, "ec-ca");
+        X509Certificate responder = first.get(0);
+        responder.verify(ca.certificate().getPublicKey());
+        assertEquals(ca.certificate(), first.get(1));
+        assertTrue(responder.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.9"), "id-kp-OCSPSigning");
+        assertTrue(responder.getNonCriticalExtensionOIDs().contains("1.3.6.1.5.5.7.48.1.5"), "id-pkix-ocsp-nocheck");
+        assertEquals(issued.getKey(), TokenCas.ocspResponderAlias(token, "ec-ca").orElseThrow());
+        assertEquals(responder, token.keyEntry(issued.getKey()).getCertificate());
+
+        var roll = cas().issueOcspResponder("ec-ca", Duration.ofDays(30), Instant.now());
+        List<X509Certificate> rolled = roll.getValue();
+        assertFalse(rolled.get(0).getPublicKey().equals(responder.getPublicKey()), "a new key");
+        Pkcs11Token reopened = Pkcs11Token.open(SETTINGS, SoftHsmTestToken.PIN.toCharArray());
+        assertEquals(roll.getKey(), TokenCas.ocspResponderAlias(reopened, "ec-ca").orElseThrow(), "the newest");
+        var entry = reopened.keyEntry(roll.getKey());
+        assertEquals(rolled.get(0), entry.getCertificate());
+        assertEquals(ca.certificate(), reopened.certificate("ec-ca"), "the CA's certificate stays");
+        assertEquals(ca.certificate(), reopened.keyEntry("ec-ca").getCertificate());
+        java.security.Signature signature = java.security.Signature.getInstance("SHA256withECDSA",
+                reopened.provider());
+        signature.initSign(entry.getPrivateKey());
+        signature.update(new byte[] { 1, 2, 3 });
+        java.security.Signature check = java.security.Signature.getInstance("SHA256withECDSA");
+        check.initVerify(rolled.get(0).getPublicKey());
+        check.update(new byte[] { 1, 2, 3 });
+        assertTrue(check.verify(signature.sign()), "the stored key is the rolled certificate's");
+    }
+
+    @Test
     void refusesToReplaceAnExistingCa() {
         TokenCas cas = cas();
         assertThrows(IllegalStateException.class, () -> cas.createRoot("ec-ca", new X500Name("CN=Other"),
