@@ -26,13 +26,21 @@ public record OcspQuery(ResponderKey responder, List<CertificateID> ids, Extensi
         return ids.size() == 1 && nonce == null;
     }
 
-    /**
-     * What a shareable answer is cached under: the CA, the hash algorithm of the request's certificate id (the answer
-     * names the certificate the same way) and the serial number.
-     */
+    /** What a shareable answer is cached under: the CA and the serial number. */
     public String cacheKey() {
-        CertificateID id = ids.get(0);
-        return responder.alias() + "/" + id.getHashAlgOID().getId() + "/" + id.getSerialNumber().toString(16);
+        return cacheKey(responder.alias(), ids.get(0).getSerialNumber());
+    }
+
+    public static String cacheKey(String alias, BigInteger serialNumber) {
+        return alias + "/" + serialNumber.toString(16);
+    }
+
+    /**
+     * The hash algorithm the request names the certificate with (the answer repeats it, so a cached answer serves
+     * only requests of the same algorithm).
+     */
+    public String hashAlgorithm() {
+        return ids.get(0).getHashAlgOID().getId();
     }
 
     public List<BigInteger> serialNumbers() {
