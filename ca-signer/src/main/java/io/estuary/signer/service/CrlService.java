@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import javax.security.auth.x500.X500Principal;
 
@@ -40,7 +41,8 @@ import io.estuary.signer.config.SignerConfig;
 public class CrlService {
     private static final Logger LOG = Logger.getLogger(CrlService.class);
 
-    private final SigningService signing;
+    /** The CAs by alias; empty while the token is not available. */
+    private final Supplier<Map<String, CertificateAuthority>> authorities;
     private final CrlPublisher publisher;
     private final Duration nextUpdate;
     private final Duration debounce;
@@ -55,15 +57,16 @@ public class CrlService {
 
     @Inject
     public CrlService(SigningService signing, CrlPublisher publisher, SignerConfig config) {
-        this(signing, publisher, config.crl().nextUpdate(), config.crl().debounce(), Clock.systemUTC());
+        this(signing::authorities, publisher, config.crl().nextUpdate(), config.crl().debounce(), Clock.systemUTC());
     }
 
-    CrlService(SigningService signing, CrlPublisher publisher, Duration nextUpdate, Duration debounce, Clock clock) {
+    CrlService(Supplier<Map<String, CertificateAuthority>> authorities, CrlPublisher publisher, Duration nextUpdate,
+            Duration debounce, Clock clock) {
         if (nextUpdate.compareTo(Duration.ofMinutes(2)) < 0 || debounce.isNegative()) {
             throw new IllegalArgumentException("a CRL's nextUpdate must be at least PT2M and the debounce time "
                     + "not negative, got " + nextUpdate + " and " + debounce);
         }
-        this.signing = signing;
+        this.authorities = authorities;
         this.publisher = publisher;
         this.nextUpdate = nextUpdate;
         this.debounce = debounce;
@@ -111,22 +114,22 @@ public class CrlService {
     }
 
     private void publishAll() {
-        Map<String, CertificateAuthority> authorities = signing.authorities();
-        if (authorities.isEmpty()) {
-            LOG.warnf("CRLs not published: %s; trying again in %s", signing.unavailableReason(), debounce);
+        Map<String, CertificateAuthority> loaded = authorities.get();
+        if (loaded.isEmpty()) {
+            LOG.warnf("CRLs not published: no CA is available; trying again in %s", debounce);
             scheduler.schedule(this::publishAll, Math.max(debounce.toMillis(), 1000), TimeUnit.MILLISECONDS);
             return;
         }
-        authorities.forEach(this::publish);
+        loaded.forEach(this::publish);
     }
 
     private void publishIssuer(String issuer) {
-        Map<String, CertificateAuthority> authorities = signing.authorities();
-        if (authorities.isEmpty()) {
+        Map<String, CertificateAuthority> loaded = authorities.get();
+        if (loaded.isEmpty()) {
             schedule(issuer, debounce.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : debounce);
             return;
         }
-        authorities.forEach((alias, ca) -> {
+        loaded.forEach((alias, ca) -> {
             if (canonical(ca.certificate().getSubjectX500Principal()).equals(issuer)) {
                 publish(alias, ca);
             }
