@@ -33,9 +33,9 @@ profile() {
   done
   [[ $seconds =~ ^[1-9][0-9]*$ ]] || die "--seconds must be a whole number of seconds"
   case $service in
-    ca-signer|est-frontend|audit-service|renewal-scheduler) pidfile=$STATE/run/$service.pid ;;
+    ca-signer|est-frontend|audit-service|renewal-scheduler|revocation-responder) pidfile=$STATE/run/$service.pid ;;
     kafka) pidfile=$STATE/kafka/kafka.pid ;;
-    *) die "usage: deploy/estuary profile ca-signer|est-frontend|audit-service|renewal-scheduler|kafka [--seconds 30]" ;;
+    *) die "usage: deploy/estuary profile ca-signer|est-frontend|audit-service|renewal-scheduler|revocation-responder|kafka [--seconds 30]" ;;
   esac
   pid_alive "$pidfile" || die "$service is not running: run deploy/estuary up"
   local pid lib dir=$CACHE/async-profiler-$ASYNC_PROFILER_VERSION

@@ -21,6 +21,7 @@ export ESTUARY_SIGNER_MANAGEMENT_PORT=${ESTUARY_SIGNER_MANAGEMENT_PORT:-9002}
 export ESTUARY_AUDIT_PORT=${ESTUARY_AUDIT_PORT:-8082}
 export ESTUARY_RENEWAL_PORT=${ESTUARY_RENEWAL_PORT:-8083}
 export ESTUARY_CONSOLE_PORT=${ESTUARY_CONSOLE_PORT:-8085}
+export ESTUARY_REVOCATION_PORT=${ESTUARY_REVOCATION_PORT:-8084}
 export ESTUARY_KEYCLOAK_PORT=${ESTUARY_KEYCLOAK_PORT:-8180}
 export ESTUARY_KEYCLOAK_MANAGEMENT_PORT=${ESTUARY_KEYCLOAK_MANAGEMENT_PORT:-9180}
 export ESTUARY_KEYCLOAK_URL=${ESTUARY_KEYCLOAK_URL:-http://127.0.0.1:$ESTUARY_KEYCLOAK_PORT}
@@ -31,7 +32,10 @@ export ESTUARY_CA_ALIAS=${ESTUARY_CA_ALIAS:-estuary-ca}
 ESTUARY_CA_KEY_TYPE=${ESTUARY_CA_KEY_TYPE:-EC-P256}
 ESTUARY_CA_SUBJECT=${ESTUARY_CA_SUBJECT:-CN=Estuary Device CA,O=Estuary}
 export ESTUARY_HSM_LIBRARY=${ESTUARY_HSM_LIBRARY:-/usr/lib/softhsm/libsofthsm2.so}
-SERVICES=(ca-signer audit-service renewal-scheduler est-frontend console)
+# What the profiles put into certificates: the revocation responder's CRL of the CA and its OCSP endpoint.
+export ESTUARY_CRL_URL=${ESTUARY_CRL_URL:-http://127.0.0.1:$ESTUARY_REVOCATION_PORT/crl/$ESTUARY_CA_ALIAS.crl}
+export ESTUARY_OCSP_URL=${ESTUARY_OCSP_URL:-http://127.0.0.1:$ESTUARY_REVOCATION_PORT/ocsp}
+SERVICES=(ca-signer audit-service renewal-scheduler est-frontend revocation-responder console)
 
 log() { printf '[estuary] %s\n' "$*" >&2; }
 die() { printf '[estuary] error: %s\n' "$*" >&2; exit 1; }

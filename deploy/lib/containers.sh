@@ -71,7 +71,8 @@ build_images() {
   image_build base-signer base-signer.Containerfile "$ROOT/deploy/containers" "localhost/estuary/base-jre:$IMAGE_TAG"
   for s in "${SERVICES[@]}"; do
     local base=localhost/estuary/base-jre:$IMAGE_TAG
-    [ "$s" = ca-signer ] && base=localhost/estuary/base-signer:$IMAGE_TAG
+    # The signer and the revocation responder open the PKCS#11 token.
+    case $s in ca-signer|revocation-responder) base=localhost/estuary/base-signer:$IMAGE_TAG ;; esac
     image_build "$s" service.Containerfile "$ROOT/$s/target/quarkus-app" "$base"
   done
   image_build estuary-admin admin.Containerfile "$ROOT/estuary-admin/target" "localhost/estuary/base-jre:$IMAGE_TAG"

@@ -1,4 +1,4 @@
-# The SoftHSM2 token and the CA inside it; the CA commands (deploy/estuary ca ...) run the admin tool on it.
+# The SoftHSM2 token and the CA (and its OCSP responder key) inside it; the CA commands (deploy/estuary ca ...) run the admin tool on it.
 # shellcheck shell=bash
 
 hsm_env() {
@@ -23,6 +23,10 @@ init_hsm() {
     log "creating the CA key ($ESTUARY_CA_KEY_TYPE) inside the token"
     ca_command init-root --alias "$ESTUARY_CA_ALIAS" --subject "$ESTUARY_CA_SUBJECT" \
       --key-type "$ESTUARY_CA_KEY_TYPE" --validity-days 3650 --out "$STATE/pki/ca.pem"
+  fi
+  if [ ! -s "$STATE/pki/ocsp-responder.pem" ]; then
+    log "issuing the CA's OCSP responder key inside the token"
+    ca_command ocsp-responder --alias "$ESTUARY_CA_ALIAS" --validity-days 90 --out "$STATE/pki/ocsp-responder.pem"
   fi
 }
 

@@ -18,7 +18,8 @@ start_prometheus() {
     printf 'rule_files:\n  - %s\n' "$ROOT/deploy/prometheus/estuary-alerts.yml"
     printf 'scrape_configs:\n'
     for job in est-frontend:$ESTUARY_FRONTEND_MANAGEMENT_PORT ca-signer:$ESTUARY_SIGNER_MANAGEMENT_PORT \
-        audit-service:$ESTUARY_AUDIT_PORT renewal-scheduler:$ESTUARY_RENEWAL_PORT; do
+        audit-service:$ESTUARY_AUDIT_PORT renewal-scheduler:$ESTUARY_RENEWAL_PORT \
+        revocation-responder:$ESTUARY_REVOCATION_PORT; do
       port=${job#*:}
       printf '  - job_name: estuary-%s\n    metrics_path: /q/metrics\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' \
         "${job%%:*}" "$port"

@@ -30,6 +30,7 @@ health_url() {
     audit-service) echo "http://127.0.0.1:$ESTUARY_AUDIT_PORT/q/health/ready" ;;
     renewal-scheduler) echo "http://127.0.0.1:$ESTUARY_RENEWAL_PORT/q/health/ready" ;;
     console) echo "http://127.0.0.1:$ESTUARY_CONSOLE_PORT/q/health/ready" ;;
+    revocation-responder) echo "http://127.0.0.1:$ESTUARY_REVOCATION_PORT/q/health/ready" ;;
   esac
 }
 
@@ -48,12 +49,14 @@ services_up() {
     # enrollments a second): a heap with room for a large young generation collects seldom, so a pause delays few
     # requests. The audit trail and the renewal tracker hold little.
     local heap=384m
+    # The revocation responder keeps every issued serial (16 bytes each) and its signed answers (about 1 KB each).
     case $s in est-frontend) heap=${ESTUARY_FRONTEND_HEAP:-1g} ;; ca-signer) heap=${ESTUARY_SIGNER_HEAP:-1g} ;;
-      console) heap=256m ;; esac
+      revocation-responder) heap=${ESTUARY_RESPONDER_HEAP:-512m} ;; console) heap=256m ;; esac
     # shellcheck disable=SC2206 # word splitting wanted: ESTUARY_SERVICE_JAVA_OPTS is a list of JVM options
     local jvm=(-Xms$heap -Xmx$heap ${ESTUARY_SERVICE_JAVA_OPTS-})
-    # The signer alone gets the token; the other services never see its PIN.
-    if [ "$s" = ca-signer ]; then
+    # The signer (CA keys) and the revocation responder (OCSP responder keys) get the token; the other services never
+    # see its PIN.
+    if [ "$s" = ca-signer ] || [ "$s" = revocation-responder ]; then
       nohup java "${jvm[@]}" -jar "$jar" > "$STATE/logs/$s.log" 2>&1 &
     else
       # The audit trail and the renewal tracker read Kafka behind the enrollment path: on a shared machine they run
@@ -72,5 +75,5 @@ services_up() {
 
 services_down() {
   local s
-  for s in console est-frontend audit-service renewal-scheduler ca-signer; do stop_pid "$STATE/run/$s.pid" "$s"; done
+  for s in console revocation-responder est-frontend audit-service renewal-scheduler ca-signer; do stop_pid "$STATE/run/$s.pid" "$s"; done
 }

@@ -33,6 +33,8 @@ Estuary is up.
   New device:      deploy/estuary provision-device my-device --labels default,edge-ca
   Operator APIs    bearer tokens: deploy/estuary token auditor|operator   (Keycloak users estuary-auditor, estuary-operator)
   Audit API        curl -H "Authorization: Bearer \$(deploy/estuary token auditor)" "http://127.0.0.1:$ESTUARY_AUDIT_PORT/issuances?device=<device id>"
+  CRL              curl -o ca.crl $ESTUARY_CRL_URL
+  OCSP             openssl ocsp -issuer $STATE/pki/ca.pem -CAfile $STATE/pki/ca.pem -cert device.pem -url $ESTUARY_OCSP_URL
   Renewal API      curl -H "Authorization: Bearer \$(deploy/estuary token operator)" "http://127.0.0.1:$ESTUARY_RENEWAL_PORT/renewals/due?within=P30D"
   Prometheus       $(pid_alive "$PROMETHEUS_DIR/prometheus.pid" && prometheus_url || echo "off (ESTUARY_PROMETHEUS=1 deploy/estuary up, or deploy/estuary prometheus-up)")
   CA information   curl --cacert $STATE/pki/tls-trust-anchor.pem -H "Authorization: Bearer \$(deploy/estuary token operator)" https://localhost:$ESTUARY_EST_PORT/api/cas

@@ -147,6 +147,219 @@ class RevocationEndToEndIT {
         assertTrue(verified.get("valid").asBoolean(), verified.toString());
     }
 
+    /**
+     * Relying parties with real clients: the CRL fetched from the certificate's distribution point and checked by
+     * {@code openssl verify -crl_check}, the OCSP responder named in it asked by {@code openssl ocsp} and by Bouncy
+     * Castle's OCSP classes (the responder's signature, its delegation by the CA, the nonce), before and after the
+     * revocation; a serial the CA never issued is unknown, and a request that is not OCSP is refused with 400.
+     */
+    @Test
+    void relyingPartiesLearnOfTheRevocationFromTheCrlAndTheOcspResponder() throws Exception {
+        String device = "e2e-ocsp-" + System.currentTimeMillis();
+        String password = Files.readString(state.resolve("secrets/demo-password")).strip();
+        X509Certificate certificate = enrollWithPassword(device, password);
+        Path work = Files.createTempDirectory("e2e-ocsp");
+        Path caFile = state.resolve("pki/ca.pem");
+        Path certificateFile = Files.writeString(work.resolve("device.pem"), io.estuary.pki.wire.Pem.encode(
+                certificate));
+        X509Certificate ca = read(caFile);
+
+        String crlUrl = distributionPoint(certificate);
+        String ocspUrl = ocspUrl(certificate);
+        assertEquals(LocalStack.env("ESTUARY_CRL_URL"), crlUrl);
+        assertEquals(LocalStack.env("ESTUARY_OCSP_URL"), ocspUrl);
+
+        // Before: good, and the CRL (fetched from the URL in the certificate) accepts it.
+        String good = awaitOutput(output -> output.contains(": good"), "ocsp", "-issuer", caFile.toString(),
+                "-cert", certificateFile.toString(), "-url", ocspUrl, "-CAfile", caFile.toString());
+        assertTrue(good.contains("Response verify OK"), good);
+        Path before = crlFile(work, "before.pem", crlUrl, crl -> true);
+        String accepted = openssl("verify", "-crl_check", "-CAfile", caFile.toString(), "-CRLfile", before.toString(),
+                certificateFile.toString());
+        assertTrue(accepted.contains(": OK"), accepted);
+        assertOcsp(ocspUrl, ca, certificate, null);
+
+        String operator = LocalStack.bearerToken("operator");
+        awaitJson(renewal + "/renewals/devices/" + device + "/history", operator, node -> node.size() == 1);
+        HttpResponse<String> revoked = revoke(operator, Map.of("issuer", certificate.getIssuerX500Principal()
+                .getName(), "serialNumber", certificate.getSerialNumber().toString(16), "reason", "keyCompromise"));
+        assertEquals(201, revoked.statusCode(), revoked.body());
+
+        // After: revoked with its reason, and the next CRL lists it.
+        String revokedAnswer = awaitOutput(output -> output.contains(": revoked"), "ocsp", "-issuer",
+                caFile.toString(), "-cert", certificateFile.toString(), "-url", ocspUrl, "-CAfile", caFile.toString());
+        assertTrue(revokedAnswer.contains("Reason: keyCompromise") && revokedAnswer.contains("Response verify OK"),
+                revokedAnswer);
+        assertOcsp(ocspUrl, ca, certificate, 1);
+        Path after = crlFile(work, "after.pem", crlUrl, crl -> crl.getRevokedCertificate(certificate
+                .getSerialNumber()) != null);
+        String refused = openssl("verify", "-crl_check", "-CAfile", caFile.toString(), "-CRLfile", after.toString(),
+                certificateFile.toString());
+        assertTrue(refused.contains("certificate revoked"), refused);
+
+        // A serial the CA never issued.
+        String unknown = openssl("ocsp", "-issuer", caFile.toString(), "-serial", "0x7e57" + certificate
+                .getSerialNumber().toString(16), "-url", ocspUrl, "-CAfile", caFile.toString());
+        assertTrue(unknown.contains(": unknown") && unknown.contains("Response verify OK"), unknown);
+
+        // Not OCSP: the malformedRequest answer with 400, POST and GET alike.
+        HttpResponse<byte[]> garbage = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ocspUrl))
+                .header("Content-Type", "application/ocsp-request")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] { 0x30, 0x03, 0x02, 0x01 })).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(400, garbage.statusCode());
+        assertEquals(org.bouncycastle.cert.ocsp.OCSPResp.MALFORMED_REQUEST,
+                new org.bouncycastle.cert.ocsp.OCSPResp(garbage.body()).getStatus());
+        assertEquals(400, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ocspUrl + "/not%20base64"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode());
+
+        String auditor = LocalStack.bearerToken("auditor");
+        JsonNode verified = awaitJson(audit + "/audit/verify", auditor, node -> true);
+        assertTrue(verified.get("valid").asBoolean(), verified.toString());
+    }
+
+    /**
+     * A device certificate on the default label, enrolled with the demo password; a 503 (Keycloak not reached in time
+     * on a busy machine: the frontend says so rather than refusing the credential) is tried again.
+     */
+    private static X509Certificate enrollWithPassword(String device, String password) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(90);
+        while (true) {
+            try {
+                return first(new JsseESTServiceBuilder(authority, trust).build().simpleEnroll(false,
+                        csr(device, TestCsrs.ecP256()), new JcaHttpAuthBuilder("estuary", "estuary-demo",
+                                password.toCharArray()).build()).getStore());
+            } catch (org.bouncycastle.est.ESTException e) {
+                if (e.getStatusCode() != 503 || Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    /**
+     * Asks the responder with Bouncy Castle, by POST with a nonce and by GET without, and checks the answer: signed by
+     * a responder certificate the CA issued for OCSP signing, the nonce repeated, the status good (reason null) or
+     * revoked for the reason given.
+     */
+    private static void assertOcsp(String url, X509Certificate ca, X509Certificate certificate, Integer reason)
+            throws Exception {
+        var id = new org.bouncycastle.cert.ocsp.CertificateID(new org.bouncycastle.operator.jcajce
+                .JcaDigestCalculatorProviderBuilder().build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
+                new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(ca), certificate.getSerialNumber());
+        byte[] nonce = new byte[16];
+        new java.security.SecureRandom().nextBytes(nonce);
+        var nonceExtension = new org.bouncycastle.asn1.x509.Extension(
+                org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
+                new org.bouncycastle.asn1.DEROctetString(nonce));
+        byte[] withNonce = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id)
+                .setRequestExtensions(new org.bouncycastle.asn1.x509.Extensions(nonceExtension)).build().getEncoded();
+        byte[] withoutNonce = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<byte[]> posted = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/ocsp-request")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(withNonce)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(URI.create(url + "/" + java.net.URLEncoder.encode(
+                java.util.Base64.getEncoder().encodeToString(withoutNonce), java.nio.charset.StandardCharsets.US_ASCII)))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        for (HttpResponse<byte[]> response : java.util.List.of(posted, got)) {
+            assertEquals(200, response.statusCode());
+            assertEquals("application/ocsp-response", response.headers().firstValue("Content-Type").orElse(""));
+            var answer = new org.bouncycastle.cert.ocsp.OCSPResp(response.body());
+            assertEquals(org.bouncycastle.cert.ocsp.OCSPResp.SUCCESSFUL, answer.getStatus());
+            var basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp) answer.getResponseObject();
+            X509Certificate responder = new JcaX509CertificateConverter().getCertificate(basic.getCerts()[0]);
+            responder.verify(ca.getPublicKey());
+            responder.checkValidity();
+            assertTrue(responder.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.9"), "id-kp-OCSPSigning");
+            assertTrue(basic.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                    .build(responder.getPublicKey())), "signed by the responder");
+            var single = basic.getResponses()[0];
+            assertEquals(certificate.getSerialNumber(), single.getCertID().getSerialNumber());
+            if (reason == null) {
+                assertEquals(null, single.getCertStatus(), "good");
+            } else {
+                var status = (org.bouncycastle.cert.ocsp.RevokedStatus) single.getCertStatus();
+                assertEquals(reason.intValue(), status.getRevocationReason());
+            }
+            var repeated = basic.getExtension(org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+            if (response == posted) {
+                assertEquals(nonceExtension.getExtnValue(), repeated.getExtnValue(), "the nonce is repeated");
+            } else {
+                assertEquals(null, repeated, "no nonce asked, none given");
+            }
+        }
+    }
+
+    private static String distributionPoint(X509Certificate certificate) {
+        var points = org.bouncycastle.asn1.x509.CRLDistPoint.getInstance(org.bouncycastle.asn1.ASN1OctetString
+                .getInstance(certificate.getExtensionValue("2.5.29.31")).getOctets());
+        var names = (org.bouncycastle.asn1.x509.GeneralNames) points.getDistributionPoints()[0]
+                .getDistributionPoint().getName();
+        return names.getNames()[0].getName().toString();
+    }
+
+    private static String ocspUrl(X509Certificate certificate) {
+        var access = org.bouncycastle.asn1.x509.AuthorityInformationAccess.getInstance(
+                org.bouncycastle.asn1.ASN1OctetString.getInstance(certificate.getExtensionValue("1.3.6.1.5.5.7.1.1"))
+                        .getOctets());
+        for (var description : access.getAccessDescriptions()) {
+            if (description.getAccessMethod().equals(org.bouncycastle.asn1.x509.AccessDescription.id_ad_ocsp)) {
+                return description.getAccessLocation().getName().toString();
+            }
+        }
+        throw new AssertionError("no OCSP URL in the certificate");
+    }
+
+    /** Fetches the CRL until it is one {@code wanted} accepts, and writes it as PEM for openssl. */
+    private static Path crlFile(Path work, String name, String url, Predicate<java.security.cert.X509CRL> wanted)
+            throws Exception {
+        Instant deadline = Instant.now().plusSeconds(90);
+        String last = "";
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            last = response.statusCode() + " " + response.headers().firstValue("Content-Type").orElse("");
+            if (response.statusCode() == 200) {
+                assertEquals("application/pkix-crl", response.headers().firstValue("Content-Type").orElse(""));
+                var crl = (java.security.cert.X509CRL) CertificateFactory.getInstance("X.509")
+                        .generateCRL(new java.io.ByteArrayInputStream(response.body()));
+                if (wanted.test(crl)) {
+                    java.io.StringWriter pem = new java.io.StringWriter();
+                    try (var writer = new org.bouncycastle.util.io.pem.PemWriter(pem)) {
+                        writer.writeObject(new org.bouncycastle.util.io.pem.PemObject("X509 CRL", response.body()));
+                    }
+                    return Files.writeString(work.resolve(name), pem.toString());
+                }
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no such CRL at " + url + " within 90 s; last answer " + last);
+    }
+
+    private static String openssl(String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("openssl"));
+        command.addAll(java.util.List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        process.waitFor();
+        return output;
+    }
+
+    /** Runs openssl until its output is what is wanted (the responder reads issuances and revocations from Kafka). */
+    private static String awaitOutput(Predicate<String> wanted, String... args) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(90);
+        String output = openssl(args);
+        while (!wanted.test(output) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(500);
+            output = openssl(args);
+        }
+        assertTrue(wanted.test(output), output);
+        return output;
+    }
+
     private static HttpResponse<String> revoke(String token, Map<String, String> body) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(renewal + "/revocations"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")

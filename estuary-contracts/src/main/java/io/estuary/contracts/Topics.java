@@ -21,6 +21,18 @@ public final class Topics {
      */
     public static final String REVOCATIONS = "estuary.certificate.revocations";
 
+    /**
+     * {@link CrlPublished} records, keyed by CA alias; compacted, so the latest CRL per CA is kept. Published by the
+     * signer only (it alone holds the CA keys), served by the revocation responders.
+     */
+    public static final String CRLS = "estuary.crls";
+
+    /**
+     * The largest record of {@link #CRLS} (its {@code max.message.bytes}, and the signer's {@code max.request.size}):
+     * a CRL of 100,000 entries is about 4.8 MB of DER, 6.4 MB as base64 in JSON; this leaves room for 300,000.
+     */
+    public static final int CRLS_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
     /** Partition counts the stack creates the topics with. */
     public static final int CSR_REQUESTS_PARTITIONS = 4;
     public static final int ISSUANCE_RESULTS_PARTITIONS = 4;
@@ -28,10 +40,17 @@ public final class Topics {
     public static final int RENEWAL_EVENTS_PARTITIONS = 4;
     public static final int REVOCATIONS_PARTITIONS = 4;
 
-    /** A topic the stack creates, with its partition count; compacted topics keep the latest record per key. */
-    public record Definition(String name, int partitions, boolean compacted) {
+    /**
+     * A topic the stack creates, with its partition count; compacted topics keep the latest record per key. A
+     * {@code maxMessageBytes} of 0 keeps the broker's record limit (1 MB).
+     */
+    public record Definition(String name, int partitions, boolean compacted, int maxMessageBytes) {
         public Definition(String name, int partitions) {
-            this(name, partitions, false);
+            this(name, partitions, false, 0);
+        }
+
+        public Definition(String name, int partitions, boolean compacted) {
+            this(name, partitions, compacted, 0);
         }
     }
 
@@ -42,7 +61,8 @@ public final class Topics {
             new Definition(AUTH_FAILURES, AUTH_FAILURES_PARTITIONS),
             new Definition(RENEWAL_EVENTS, RENEWAL_EVENTS_PARTITIONS),
             new Definition(CA_CHAINS, 1, true),
-            new Definition(REVOCATIONS, REVOCATIONS_PARTITIONS, true));
+            new Definition(REVOCATIONS, REVOCATIONS_PARTITIONS, true),
+            new Definition(CRLS, 1, true, CRLS_MAX_MESSAGE_BYTES));
 
     private Topics() {
     }

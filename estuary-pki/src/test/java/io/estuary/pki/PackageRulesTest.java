@@ -8,6 +8,7 @@ class PackageRulesTest {
     @Test
     void packagesDependDownwardOnly() {
         PackageRules.under("io.estuary.pki")
+                .layer("ocsp", "ca", "token", "wire")
                 .layer("ca", "policy", "token", "wire")
                 .layer("policy", "token", "wire")
                 .layer("token", "wire")

@@ -21,6 +21,18 @@ public interface SignerConfig {
     @WithDefault("true")
     boolean verifyProofOfPossession();
 
+    Crl crl();
+
+    interface Crl {
+        /** How long each CRL is valid (its nextUpdate after its thisUpdate); a new one is published at half of it. */
+        @WithDefault("PT24H")
+        java.time.Duration nextUpdate();
+
+        /** How long after a revocation its CRL is published: revocations within it go out in one CRL. */
+        @WithDefault("PT2S")
+        java.time.Duration debounce();
+    }
+
     interface Hsm {
         /** Path of the PKCS#11 module. */
         @WithDefault("/usr/lib/softhsm/libsofthsm2.so")

@@ -107,6 +107,11 @@ public class SigningService {
         }
     }
 
+    /** The CAs by alias, once the token is connected; empty while it is not. */
+    public Map<String, CertificateAuthority> authorities() {
+        return connect() ? Map.copyOf(authorities) : Map.of();
+    }
+
     /** Null when every CA is usable, else why not. */
     public String unavailableReason() {
         return unavailableReason;

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
  * (public) are written as PEM. A refused operation (an alias taken, a chain that does not fit, a wrong PIN) exits 2.
  */
 @Command(name = "ca", description = "Create, certify and export CAs whose keys live in the PKCS#11 token.",
-        synopsisSubcommandLabel = "init-root | init-issuing | request | import | export")
+        synopsisSubcommandLabel = "init-root | init-issuing | request | import | export | ocsp-responder")
 public final class CaCommands {
     static final int REFUSED = 2;
 
@@ -46,7 +46,7 @@ public final class CaCommands {
     public static CommandLine commandLine(Supplier<char[]> pin) {
         CommandLine ca = new CommandLine(new CaCommands());
         for (Object command : List.of(new InitRoot(pin), new InitIssuing(pin), new Request(pin), new Import(pin),
-                new Export(pin))) {
+                new Export(pin), new OcspResponder(pin))) {
             ca.addSubcommand(command);
         }
         return ca;
@@ -216,6 +216,27 @@ public final class CaCommands {
             } catch (IOException | CertificateException e) {
                 throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
             }
+        }
+    }
+
+    @Command(name = "ocsp-responder", description = "Issues (or rolls: a new key each time) the CA's delegated OCSP "
+            + "responder: a key in the token next to the CA's, certified by it with id-kp-OCSPSigning; writes its "
+            + "chain.")
+    static final class OcspResponder extends TokenCommand {
+        @Option(names = "--validity-days", defaultValue = "90", description = "default ${DEFAULT-VALUE}")
+        long validityDays;
+
+        OcspResponder(Supplier<char[]> pin) {
+            super(pin);
+        }
+
+        @Override
+        String run(Pkcs11Token token) {
+            var issued = new TokenCas(token).issueOcspResponder(options.alias, Duration.ofDays(validityDays),
+                    Instant.now());
+            write(options.out, Pem.encode(issued.getValue().toArray(X509Certificate[]::new)));
+            return "issued the OCSP responder '" + issued.getKey() + "' of CA '" + options.alias + "', valid until "
+                    + issued.getValue().get(0).getNotAfter().toInstant();
         }
     }
 

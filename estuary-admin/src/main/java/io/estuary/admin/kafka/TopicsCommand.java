@@ -73,9 +73,12 @@ public final class TopicsCommand {
                 try {
                     // Retention forever: the audit trail is rebuilt by replaying these topics from the start.
                     String insync = Integer.toString(minInsyncReplicas);
-                    Map<String, String> configs = topic.compacted()
+                    Map<String, String> configs = new java.util.HashMap<>(topic.compacted()
                             ? Map.of("cleanup.policy", "compact", "min.insync.replicas", insync)
-                            : Map.of("retention.ms", "-1", "min.insync.replicas", insync);
+                            : Map.of("retention.ms", "-1", "min.insync.replicas", insync));
+                    if (topic.maxMessageBytes() > 0) {
+                        configs.put("max.message.bytes", Integer.toString(topic.maxMessageBytes()));
+                    }
                     admin.createTopics(Set.of(new NewTopic(topic.name(), topic.partitions(), replicationFactor)
                             .configs(configs))).all().get();
                     out.println("created topic " + topic.name() + " with " + topic.partitions() + " partitions");

@@ -123,4 +123,26 @@ class CaCommandsTest {
         assertTrue(output.contains("error: cannot log in to the PKCS#11 token"), output);
         assertFalse(output.contains("wrong-pin"), "the PIN is never echoed");
     }
+
+    @Test
+    void theOcspResponderIsIssuedByTheCaAndRolled() throws Exception {
+        AdminCommandLine root = ca("init-root", "ocsp-ca", "--subject", "CN=OCSP Test CA", "--out",
+                work.resolve("ocsp-ca.pem").toString());
+        assertEquals(0, root.exitCode(), root.err());
+        Path pem = work.resolve("responder.pem");
+        AdminCommandLine first = ca("ocsp-responder", "ocsp-ca", "--validity-days", "30", "--out", pem.toString());
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.out().startsWith("issued the OCSP responder 'ocsp-ca-ocsp-"), first.out());
+        List<X509Certificate> chain = certificates(pem);
+        assertEquals(2, chain.size());
+        chain.get(0).verify(chain.get(1).getPublicKey());
+        assertEquals(List.of("1.3.6.1.5.5.7.3.9"), chain.get(0).getExtendedKeyUsage());
+
+        AdminCommandLine rolled = ca("ocsp-responder", "ocsp-ca", "--out", pem.toString());
+        assertEquals(0, rolled.exitCode(), rolled.err());
+        assertFalse(certificates(pem).get(0).getPublicKey().equals(chain.get(0).getPublicKey()), "a new key");
+
+        AdminCommandLine noCa = ca("ocsp-responder", "no-such-ca", "--out", pem.toString());
+        assertEquals(2, noCa.exitCode());
+    }
 }

@@ -287,7 +287,7 @@ public final class CertificateAuthority {
     }
 
     /** The signature algorithm for a CA key: SHA-384 for P-384 and larger curves, SHA-256 otherwise. */
-    static String signatureAlgorithm(PrivateKey key, PublicKey publicKey) {
+    public static String signatureAlgorithm(PrivateKey key, PublicKey publicKey) {
         if ("EC".equals(key.getAlgorithm())) {
             int fieldSize = publicKey instanceof ECKey ec ? ec.getParams().getCurve().getField().getFieldSize() : 256;
             return fieldSize > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
@@ -316,6 +316,33 @@ public final class CertificateAuthority {
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
         } catch (CertIOException | CertificateException e) {
             throw new IllegalStateException("cannot assemble the issuing CA certificate", e);
+        }
+    }
+
+    /**
+     * Signs the certificate of this CA's delegated OCSP responder (RFC 6960 §4.2.2.2): extended key usage
+     * id-kp-OCSPSigning and the id-pkix-ocsp-nocheck extension (a client does not ask whether the responder's own
+     * certificate is revoked, so it should be short-lived), digitalSignature only, never outliving this CA.
+     */
+    public X509Certificate issueOcspResponder(X500Name subject, PublicKey publicKey, Duration validity, Instant now) {
+        Instant notAfter = now.plus(validity);
+        if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
+            notAfter = certificate.getNotAfter().toInstant();
+        }
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serialNumber(),
+                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, publicKey);
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
+            builder.addExtension(org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false,
+                    org.bouncycastle.asn1.DERNull.INSTANCE);
+            builder.addExtension(Extension.subjectKeyIdentifier, false,
+                    keyIdentifiers().createSubjectKeyIdentifier(publicKey));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer()));
+        } catch (CertIOException | CertificateException e) {
+            throw new IllegalStateException("cannot assemble the OCSP responder certificate", e);
         }
     }
 

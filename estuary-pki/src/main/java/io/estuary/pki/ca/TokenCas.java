@@ -120,6 +120,55 @@ public final class TokenCas {
         token.storeCertificate(alias, token.privateKey(alias), chain.toArray(X509Certificate[]::new));
     }
 
+    /**
+     * The newest delegated OCSP responder of the token's CA {@code caAlias}: the alias among
+     * {@code <caAlias>-ocsp-<epoch second>} with the latest time, if any.
+     */
+    public static java.util.Optional<String> ocspResponderAlias(Pkcs11Token token, String caAlias) {
+        String prefix = caAlias + "-ocsp-";
+        return token.aliases().stream().filter(alias -> alias.startsWith(prefix)
+                && alias.substring(prefix.length()).matches("[0-9]{1,19}"))
+                .max(java.util.Comparator.comparingLong(alias -> Long.parseLong(alias.substring(prefix.length()))));
+    }
+
+    /**
+     * Issues (or rolls: each call makes a new one) the delegated OCSP responder of the token's CA {@code caAlias}: a
+     * key made in the token, the same type as the CA's, under {@code <caAlias>-ocsp-<epoch second>}, and its
+     * certificate signed by the CA. Returns the alias and the chain, the responder's certificate first. Earlier
+     * responder keys stay (SunPKCS11 cannot delete an entry without the certificates of its issuers): responders use
+     * the newest, see {@link #ocspResponderAlias}.
+     */
+    public java.util.Map.Entry<String, List<X509Certificate>> issueOcspResponder(String caAlias, Duration validity,
+            Instant now) {
+        CertificateAuthority ca = CertificateAuthority.inToken(token, caAlias);
+        long second = now.getEpochSecond();
+        java.util.Optional<String> newest = ocspResponderAlias(token, caAlias);
+        if (newest.isPresent()) {
+            // Strictly newer than the newest, so a roll within the same second still wins.
+            second = Math.max(second, Long.parseLong(newest.get().substring(caAlias.length() + 6)) + 1);
+        }
+        String alias = caAlias + "-ocsp-" + second;
+        KeyPair keyPair = generate(keyTypeOf(ca.certificate()));
+        X500Name subject = new X500Name(ca.certificate().getSubjectX500Principal().getName() + ",OU=OCSP Responder");
+        X509Certificate responder = ca.issueOcspResponder(subject, keyPair.getPublic(), validity, now);
+        // The responder's certificate alone: readers take the CA's certificate from the CA's alias.
+        token.storeCertificate(alias, keyPair.getPrivate(), responder);
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(responder);
+        chain.addAll(ca.chain());
+        return java.util.Map.entry(alias, chain);
+    }
+
+    private static KeyType keyTypeOf(X509Certificate certificate) {
+        if (certificate.getPublicKey() instanceof java.security.interfaces.ECPublicKey ec) {
+            return ec.getParams().getCurve().getField().getFieldSize() > 256 ? KeyType.EC_P384 : KeyType.EC_P256;
+        }
+        if (certificate.getPublicKey() instanceof java.security.interfaces.RSAPublicKey rsa) {
+            return rsa.getModulus().bitLength() > 2048 ? KeyType.RSA_3072 : KeyType.RSA_2048;
+        }
+        throw new IllegalStateException("unsupported CA key " + certificate.getPublicKey().getAlgorithm());
+    }
+
     private KeyPair generate(KeyType keyType) {
         try {
             KeyPairGenerator generator;

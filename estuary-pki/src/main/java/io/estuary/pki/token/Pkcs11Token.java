@@ -115,6 +115,27 @@ public final class Pkcs11Token {
         }
     }
 
+    /** The certificate stored under an alias (public: no key is touched). */
+    public X509Certificate certificate(String alias) {
+        try {
+            if (keyStore.getCertificate(alias) instanceof X509Certificate certificate) {
+                return certificate;
+            }
+            throw new IllegalStateException("no certificate stored for alias '" + alias + "'");
+        } catch (GeneralSecurityException e) {
+            throw new TokenUnavailableException("cannot read '" + alias + "' from the token: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every alias in the token. */
+    public java.util.List<String> aliases() {
+        try {
+            return java.util.Collections.list(keyStore.aliases());
+        } catch (GeneralSecurityException e) {
+            throw new TokenUnavailableException("cannot list the token's keys: " + e.getMessage(), e);
+        }
+    }
+
     /** The key handle stored under an alias (never its value: it cannot leave the token). */
     public PrivateKey privateKey(String alias) {
         try {

@@ -1,0 +1,119 @@
+package io.estuary.responder.messaging;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.estuary.contracts.CertificateRevoked;
+import io.estuary.contracts.CrlPublished;
+import io.estuary.contracts.IssuanceResult;
+import io.estuary.contracts.Topics;
+import io.estuary.kafka.follower.Assignment;
+import io.estuary.kafka.follower.RecordHandler;
+import io.estuary.kafka.follower.Start;
+import io.estuary.kafka.follower.Subscription;
+import io.estuary.kafka.quarkus.TopicFollowers;
+import io.estuary.responder.service.CrlDistribution;
+import io.estuary.responder.service.OcspService;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Reads, from their start and then as they grow, on one thread: the issuance results (every serial number issued:
+ * the topic keeps them for ever, as the audit trail's replay needs), the revocations (compacted: every revocation) and
+ * the CRLs (compacted: the latest of each CA). Until it has read what was published before it started, the
+ * responder answers tryLater rather than "unknown".
+ */
+@ApplicationScoped
+public class RevocationTopicsReader implements RecordHandler {
+    private static final Logger LOG = Logger.getLogger(RevocationTopicsReader.class);
+
+    /** The fields of an issuance result the responder needs; the certificate itself is skipped unparsed. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Issued(IssuanceResult.Outcome outcome, String serialNumber, String issuer) {
+    }
+
+    @Inject
+    TopicFollowers followers;
+    @Inject
+    ObjectMapper objectMapper;
+    @Inject
+    OcspService ocsp;
+    @Inject
+    CrlDistribution crls;
+
+    private volatile Map<TopicPartition, Long> startEnds;
+
+    void start(@Observes StartupEvent event) {
+        followers.follow("revocation-responder-reader", new Subscription(java.util.List.of(Topics.ISSUANCE_RESULTS,
+                Topics.REVOCATIONS, Topics.CRLS), Start.beginning(), Map.of(
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000",
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                        Integer.toString(Topics.CRLS_MAX_MESSAGE_BYTES)), java.time.Duration.ofMillis(500)), this);
+    }
+
+    @Override
+    public void started(Assignment assignment) {
+        if (startEnds == null) {
+            startEnds = assignment.endOffsets();
+        }
+        checkCaughtUp(assignment);
+    }
+
+    @Override
+    public void handle(ConsumerRecords<byte[], byte[]> records, Assignment assignment) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            try {
+                switch (record.topic()) {
+                    case Topics.ISSUANCE_RESULTS -> issued(objectMapper.readValue(record.value(), Issued.class));
+                    case Topics.REVOCATIONS -> revoked(objectMapper.readValue(record.value(),
+                            CertificateRevoked.class));
+                    case Topics.CRLS -> crl(objectMapper.readValue(record.value(), CrlPublished.class));
+                    default -> LOG.warnf("a record of topic %s", record.topic());
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warnf("skipped an unreadable record at %s-%d offset %d", record.topic(), record.partition(),
+                        record.offset());
+            }
+        }
+        checkCaughtUp(assignment);
+    }
+
+    private void issued(Issued result) {
+        if (result.outcome() == IssuanceResult.Outcome.ISSUED && result.serialNumber() != null
+                && result.issuer() != null) {
+            ocsp.issued(result.issuer(), new BigInteger(result.serialNumber(), 16));
+        }
+    }
+
+    private void revoked(CertificateRevoked revocation) {
+        ocsp.revoked(revocation.issuer(), new BigInteger(revocation.serialNumber(), 16), revocation.revokedAt(),
+                revocation.reason().code());
+    }
+
+    private void crl(CrlPublished crl) {
+        Instant thisUpdate = crl.thisUpdate();
+        crls.published(crl.alias(), new BigInteger(crl.crlNumber()), thisUpdate, crl.nextUpdate(),
+                Base64.getDecoder().decode(crl.crl()));
+    }
+
+    private void checkCaughtUp(Assignment assignment) {
+        if (!ocsp.isCaughtUp() && startEnds.entrySet().stream()
+                .allMatch(end -> assignment.position(end.getKey()) >= end.getValue())) {
+            ocsp.caughtUp();
+        }
+    }
+}
