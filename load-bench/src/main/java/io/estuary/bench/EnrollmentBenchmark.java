@@ -138,7 +138,7 @@ public final class EnrollmentBenchmark {
             System.out.print(row);
             Files.writeString(out, "Measured " + Instant.now() + " on " + machine + ", whole local stack on the same "
                     + "machine, the first " + duration.toSeconds() + " s after the services started ("
-                    + options.get("after-restart") + "), no warm-up.\n\n" + table + bench.cpuTable() + "\n");
+                    + options.get("after-restart") + "), no load before it.\n\n" + table + bench.cpuTable() + "\n");
             System.out.println("written to " + out);
             return;
         }
