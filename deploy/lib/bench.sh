@@ -12,11 +12,24 @@ bench() {
     (cd "$ROOT" && mvn -B -q package -DskipTests -pl load-bench -am) >&2
   fi
   curl -sf "$(health_url est-frontend)" >/dev/null || die "the stack is not up: run deploy/estuary up"
+  local first=()
+  if [ "${1:-}" = --after-restart ]; then
+    # What a freshly started stack serves (a scale-out, a rolling update, a crash): the services are stopped and
+    # started again, and the row starts the moment all of them report ready, with no warm-up. Options after it
+    # (e.g. --duration PT30S) override the row's defaults.
+    shift
+    log "restarting the services for the after-restart row"
+    services_down
+    local started=$SECONDS
+    services_up
+    first=(--after-restart "the services ready $((SECONDS - started)) s after they were started" --warmup PT0S
+      --connections kept-alive --concurrency 32 --duration PT60S --out "$ROOT/bench-results-after-restart.md")
+  fi
   # shellcheck disable=SC2086 # word splitting wanted: a list of JVM options
   java ${ESTUARY_BENCH_JAVA_OPTS-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
     -cp "$ROOT/load-bench/target/classes:$(cat "$ROOT/load-bench/target/classpath.txt")" \
     io.estuary.bench.EnrollmentBenchmark --host localhost --port "$ESTUARY_EST_PORT" \
-    --trust "$STATE/pki/tls-trust-anchor.pem" --user estuary-demo --out "$ROOT/bench-results.md" "$@"
+    --trust "$STATE/pki/tls-trust-anchor.pem" --user estuary-demo --out "$ROOT/bench-results.md" "${first[@]}" "$@"
 }
 
 # Where a running service spends its CPU, by sampling it with async-profiler (attached through jcmd, so nothing

@@ -281,8 +281,8 @@ class EnrollmentEndToEndIT {
         String results = Files.readString(out);
         // The machine the figures came from, processor included.
         assertTrue(Pattern.compile("^Measured \\S+ on \\d+ cores \\([^)]+\\), ").matcher(results).find(), results);
-        for (String mode : List.of("kept alive", "new TLS per request")) {
-            // | mode | concurrency | enrollments/s | p50 | p95 | p99 | ok | errors |
+        for (String mode : MODES) {
+            // | mode | concurrency | enrollments/s | p50 | p95 | p99 | ok | errors | handshakes resumed |
             Matcher row = Pattern.compile("\\| " + mode + " \\| 2 \\| (\\d+) \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\| (\\d+) \\| ([^|]+) \\|")
                     .matcher(results);
             assertTrue(row.find(), "no " + mode + " row in:\n" + results);
@@ -295,11 +295,19 @@ class EnrollmentEndToEndIT {
             assertTrue(cpu.find(), "no CPU row for " + mode + " in:\n" + results);
             assertTrue(Long.parseLong(cpu.group(1)) > 0, results);
         }
+        // A full handshake for every new connection in one mode, a resumed session after the first in the other.
+        Matcher full = Pattern.compile("\\| new TLS per request \\| 2 \\|[^\\n]*\\| 0 of (\\d+) \\|").matcher(results);
+        assertTrue(full.find() && Long.parseLong(full.group(1)) > 2, "no session resumed:\n" + results);
+        Matcher resumed = Pattern.compile("\\| new TLS, resumed session \\| 2 \\|[^\\n]*\\| (\\d+) of (\\d+) \\|")
+                .matcher(results);
+        assertTrue(resumed.find(), results);
+        assertEquals(Long.parseLong(resumed.group(2)) - 2, Long.parseLong(resumed.group(1)),
+                "every handshake but each worker's first resumed:\n" + results);
         assertTrue(Pattern.compile("Signer alone \\(Kafka in, HSM signature, Kafka out\\): 20 certificates in ")
                 .matcher(results).find(), results);
         // The frontend's counter moved by exactly the enrollments the benchmark made through it.
         long enrolled = 0;
-        for (String mode : List.of("kept alive", "new TLS per request")) {
+        for (String mode : MODES) {
             Matcher row = Pattern.compile("\\| " + mode + " \\| 2 \\| \\d+ \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\| (\\d+) \\|")
                     .matcher(results);
             assertTrue(row.find(), results);
@@ -307,6 +315,10 @@ class EnrollmentEndToEndIT {
         }
         assertEquals(enrolled, Math.round(issuedEnrollments() - issuedBefore), results);
     }
+
+    /** The benchmark's rows: three kinds of connection, and the retries of the kept-alive row's requests. */
+    private static final List<String> MODES = List.of("kept alive", "kept alive, retries", "new TLS per request",
+            "new TLS, resumed session");
 
     /** Every enrollment the frontend answered with a certificate, over labels and operations. */
     private static double issuedEnrollments() throws Exception {

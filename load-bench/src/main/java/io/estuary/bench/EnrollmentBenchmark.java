@@ -38,24 +38,51 @@ import io.estuary.testkit.TestTls;
 
 /**
  * Enrolls through the real HTTPS frontend with pre-generated, distinct CSRs (a repeated CSR would be answered from the
- * retry cache and measure nothing), at each concurrency, over kept-alive connections and with a new TLS connection per
- * request, each for a fixed duration; then measures the signer alone through Kafka and the HSM. Prints a markdown
- * table and writes it to a file. A plain HTTP/1.1 client over JSSE sockets keeps the client's own cost small and
- * makes "new connection per request" exact.
+ * retry cache), at each concurrency, over kept-alive connections, with a new TLS connection and a full handshake per
+ * request, and with a new TLS connection per request that resumes the previous session, each for a fixed duration;
+ * after the kept-alive row at the retry concurrency, the same CSRs again (a retry storm within the retry window); then
+ * measures the signer alone through Kafka and the HSM. Prints a markdown table and writes it to a file. A plain
+ * HTTP/1.1 client over JSSE sockets keeps the client's own cost small and makes "new connection per request" exact.
+ * <p>
+ * {@code --after-restart} measures one row only, at once and without warm-up: what a freshly started stack serves
+ * ({@code deploy/estuary bench --after-restart} restarts the services first).
  *
  * <pre>
  * EnrollmentBenchmark --host localhost --port 8443 --trust tls-trust-anchor.pem --user U --password P
  *                     [--duration PT20S]  (the password may come from ESTUARY_DEMO_PASSWORD instead)
- *                     [--concurrency 1,8,32,128] [--connections kept-alive,new] [--signer-requests 3000]
- *                     [--intervals PT10S] [--max-csrs 200000] [--warmup PT10M] [--out bench.md]
+ *                     [--concurrency 1,8,32,128] [--connections kept-alive,new,resumed] [--signer-requests 3000]
+ *                     [--retry-concurrency 32] [--intervals PT10S] [--max-csrs 200000] [--warmup PT10M]
+ *                     [--after-restart "ready 41 s after services-up"] [--out bench.md]
  * </pre>
  */
 public final class EnrollmentBenchmark {
     private static final String PATH = "/.well-known/est/simpleenroll";
 
+    /** How a row's requests reach the frontend, and what they send. */
+    enum Mode {
+        KEPT_ALIVE("kept alive", true),
+        /** A full handshake every time: what a client without a session cache does (IoT Edge's one per call). */
+        NEW("new TLS per request", false),
+        /** A new connection per request that resumes the session of the one before (a TLS 1.3 ticket or 1.2 id). */
+        RESUMED("new TLS, resumed session", false),
+        /** The CSRs of the kept-alive row before, sent again over kept-alive connections: a retry storm. */
+        RETRY("kept alive, retries", true),
+        /** The first row after the services started, without warm-up or waiting for the stack to settle. */
+        AFTER_RESTART("kept alive, after restart", true);
+
+        final String label;
+        final boolean keepAlive;
+
+        Mode(String label, boolean keepAlive) {
+            this.label = label;
+            this.keepAlive = keepAlive;
+        }
+    }
+
     private final String host;
     private final int port;
-    private final SSLContext tls;
+    /** The trust anchor; each worker has an SSLContext of its own, so it resumes only its own sessions. */
+    private final Path trust;
     private final String authorization;
     /** When set, the throughput of every interval of each row is printed too (is it flat over a long run?). */
     private Duration interval;
@@ -64,10 +91,10 @@ public final class EnrollmentBenchmark {
     private int maxCsrs = 200_000;
     private Path latencyLog;
 
-    private EnrollmentBenchmark(String host, int port, SSLContext tls, String authorization) {
+    private EnrollmentBenchmark(String host, int port, Path trust, String authorization) {
         this.host = host;
         this.port = port;
-        this.tls = tls;
+        this.trust = trust;
         this.authorization = authorization;
     }
 
@@ -88,7 +115,7 @@ public final class EnrollmentBenchmark {
         // --intervals PT10S: throughput per interval as well; --max-csrs: the pool for long runs (memory and set-up).
         Duration interval = options.containsKey("intervals") ? Duration.parse(options.get("intervals")) : null;
         int maxCsrs = Integer.parseInt(options.getOrDefault("max-csrs", "200000"));
-        EnrollmentBenchmark bench = new EnrollmentBenchmark(host, port, TestTls.trusting(Path.of(options.get("trust"))),
+        EnrollmentBenchmark bench = new EnrollmentBenchmark(host, port, Path.of(options.get("trust")),
                 "Basic " + Base64.getEncoder().encodeToString((options.getOrDefault("user", "estuary-demo") + ":"
                         + options.getOrDefault("password", System.getenv("ESTUARY_DEMO_PASSWORD")))
                         .getBytes(StandardCharsets.UTF_8)));
@@ -98,9 +125,23 @@ public final class EnrollmentBenchmark {
         bench.latencyLog = options.containsKey("latency-log") ? Path.of(options.get("latency-log")) : null;
 
         StringBuilder table = new StringBuilder();
-        table.append("| connections | concurrency | enrollments/s | p50 ms | p95 ms | p99 ms | ok | errors |\n");
-        table.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        table.append("| connections | concurrency | enrollments/s | p50 ms | p95 ms | p99 ms | ok | errors | TLS "
+                + "handshakes resumed |\n");
+        table.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         System.out.print(table);
+        String machine = Runtime.getRuntime().availableProcessors() + " cores (" + MachineReference.processor() + "), "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version");
+        if (options.containsKey("after-restart")) {
+            // At once: the stack has just become ready, and what it serves now is the measurement.
+            int concurrency = levels[levels.length - 1];
+            String row = bench.run(Mode.AFTER_RESTART, concurrency, duration, table, null, null);
+            System.out.print(row);
+            Files.writeString(out, "Measured " + Instant.now() + " on " + machine + ", whole local stack on the same "
+                    + "machine, the first " + duration.toSeconds() + " s after the services started ("
+                    + options.get("after-restart") + "), no load before it.\n\n" + table + bench.cpuTable() + "\n");
+            System.out.println("written to " + out);
+            return;
+        }
         // Warm-up, not reported: the services' JIT compilers take minutes of load to settle on this many classes, and
         // a row measured before that measures the compiler.
         Duration warmup = Duration.parse(options.getOrDefault("warmup", "PT10M"));
@@ -111,18 +152,28 @@ public final class EnrollmentBenchmark {
             Instant warmEnd = Instant.now().plus(warmup);
             for (Duration left = warmup; !left.isNegative() && !left.isZero(); left = Duration.between(Instant.now(),
                     warmEnd)) {
-                bench.run(true, 32, left, new StringBuilder());
+                bench.run(Mode.KEPT_ALIVE, 32, left, new StringBuilder(), null, null);
             }
         }
-        // --connections kept-alive,new (default both): which connection modes to measure.
-        List<String> modes = Arrays.asList(options.getOrDefault("connections", "kept-alive,new").split(","));
-        for (boolean keepAlive : new boolean[] { true, false }) {
-            if (!modes.contains(keepAlive ? "kept-alive" : "new")) {
+        // --connections kept-alive,new,resumed (default all three): which connection modes to measure.
+        List<String> modes = Arrays.asList(options.getOrDefault("connections", "kept-alive,new,resumed").split(","));
+        // The retry row follows the kept-alive row of this concurrency (32, or the highest measured below it).
+        int retryConcurrency = Integer.parseInt(options.getOrDefault("retry-concurrency", Integer.toString(
+                Arrays.stream(levels).filter(c -> c <= 32).max().orElse(levels[0]))));
+        for (Mode mode : List.of(Mode.KEPT_ALIVE, Mode.NEW, Mode.RESUMED)) {
+            if (!modes.contains(mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))) {
                 continue;
             }
             for (int concurrency : levels) {
-                String row = bench.run(keepAlive, concurrency, duration, table);
+                boolean retried = mode == Mode.KEPT_ALIVE && concurrency == retryConcurrency;
+                ConcurrentLinkedQueue<byte[]> enrolled = retried ? new ConcurrentLinkedQueue<>() : null;
+                String row = bench.run(mode, concurrency, duration, table, null, enrolled);
                 System.out.print(row);
+                if (retried) {
+                    // The same requests again, at once (within the retry window): each is answered with the
+                    // certificate already issued, none signed again.
+                    System.out.print(bench.run(Mode.RETRY, concurrency, duration, table, enrolled, null));
+                }
             }
         }
         int signerRequests = Integer.parseInt(options.getOrDefault("signer-requests", "3000"));
@@ -131,8 +182,6 @@ public final class EnrollmentBenchmark {
         System.out.print(cpuTable);
         System.out.println();
         System.out.println(signer);
-        String machine = Runtime.getRuntime().availableProcessors() + " cores (" + MachineReference.processor() + "), "
-                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version");
         String overTime = bench.series.isEmpty() ? "" : "\nThroughput over time (enrollments completed so far, rate in "
                 + "each " + interval.toSeconds() + " s):\n\n| row | at | completed | per second |\n| --- | --- | --- | --- |\n"
                 + bench.series;
@@ -142,18 +191,25 @@ public final class EnrollmentBenchmark {
         System.out.println("written to " + out);
     }
 
-    /** One row: {@code concurrency} workers enrolling for {@code duration}. */
-    private String run(boolean keepAlive, int concurrency, Duration duration, StringBuilder table) throws Exception {
+    /**
+     * One row: {@code concurrency} workers enrolling for {@code duration}, with {@code pool} (a fresh pool of distinct
+     * CSRs when null); the CSRs enrolled go to {@code enrolled} when it is given.
+     */
+    private String run(Mode mode, int concurrency, Duration duration, StringBuilder table,
+            ConcurrentLinkedQueue<byte[]> pool, ConcurrentLinkedQueue<byte[]> enrolled) throws Exception {
         boolean reported = !table.isEmpty(); // the warm-up passes an empty table
+        boolean keepAlive = mode.keepAlive;
         // Enough distinct CSRs for a generous rate (a fast 2-core machine serves about 2,100/s); generated before
         // the clock starts.
         int needed = (int) Math.min(maxCsrs, Math.max(4_000, duration.toSeconds() * 4_000));
-        ConcurrentLinkedQueue<byte[]> csrs = new ConcurrentLinkedQueue<>(csrs(needed));
+        ConcurrentLinkedQueue<byte[]> csrs = pool != null ? pool : new ConcurrentLinkedQueue<>(csrs(needed));
+        LongAdder handshakes = new LongAdder();
+        LongAdder resumed = new LongAdder();
         LongAdder ok = new LongAdder();
         Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         List<long[]> latencies = new ArrayList<>();
         List<long[]> starts = new ArrayList<>();
-        System.err.printf("measuring %s, concurrency %d, for %s%n", keepAlive ? "kept-alive connections" : "a new TLS connection per request", concurrency, duration);
+        System.err.printf("measuring %s, concurrency %d, for %s%n", mode.label, concurrency, duration);
         List<Thread> workers = new ArrayList<>();
         AtomicInteger exhausted = new AtomicInteger();
         Instant[] end = new Instant[1]; // set when the row starts, after the stack has settled
@@ -163,6 +219,8 @@ public final class EnrollmentBenchmark {
             latencies.add(mine);
             starts.add(startedAt);
             int index = w;
+            // A device's own session cache: with one shared by all workers, one worker would resume another's session.
+            SSLContext tls = TestTls.trusting(trust);
             Thread worker = new Thread(() -> {
                 int count = 0;
                 Connection connection = null;
@@ -179,10 +237,21 @@ public final class EnrollmentBenchmark {
                                 connection.close();
                             }
                             connection = new Connection(tls, host, port);
+                            handshakes.increment();
+                            if (connection.resumed) {
+                                resumed.increment();
+                            }
                         }
                         int status = connection.post(PATH, authorization, csr, keepAlive);
+                        if (mode == Mode.NEW) {
+                            // Not resumed by the next connection: a full handshake every time.
+                            connection.forgetSession();
+                        }
                         if (status == 200) {
                             ok.increment();
+                            if (enrolled != null) {
+                                enrolled.add(csr);
+                            }
                             if (count < mine.length) {
                                 startedAt[count] = start;
                                 mine[count++] = System.nanoTime() - start;
@@ -206,7 +275,7 @@ public final class EnrollmentBenchmark {
             workers.add(worker);
         }
         double reference = 0;
-        if (reported) {
+        if (reported && mode != Mode.AFTER_RESTART) {
             awaitQuiet();
             reference = MachineReference.sha256MegabytesPerSecond();
             System.err.printf("machine reference: SHA-256 at %.0f MB/s on one core%n", reference);
@@ -226,8 +295,8 @@ public final class EnrollmentBenchmark {
                 for (long at = interval.toMillis(); ; at += interval.toMillis()) {
                     Thread.sleep(Math.max(0, started.toEpochMilli() + at - System.currentTimeMillis()));
                     long now = ok.sum();
-                    String line = String.format("| %s c=%d | %d s | %d | %.0f |%n", keepAlive ? "kept alive"
-                            : "new TLS", concurrency, at / 1000, now, (now - previous) * 1000.0 / interval.toMillis());
+                    String line = String.format("| %s c=%d | %d s | %d | %.0f |%n", mode.label, concurrency,
+                            at / 1000, now, (now - previous) * 1000.0 / interval.toMillis());
                     series.append(line);
                     System.err.print(line);
                     previous = now;
@@ -251,19 +320,21 @@ public final class EnrollmentBenchmark {
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 0, (int) l[l.length - 1])).sorted()
                 .toArray();
         if (latencyLog != null && reported) {
-            writeLatencyLog(keepAlive, concurrency, startedNanos, starts, latencies);
+            writeLatencyLog(mode, concurrency, startedNanos, starts, latencies);
         }
         String errorText = errors.isEmpty() ? "0" : errors.entrySet().stream()
                 .map(e -> e.getKey() + ": " + e.getValue().sum()).sorted().reduce((a, b) -> a + ", " + b).get();
-        if (exhausted.get() > 0) {
+        if (exhausted.get() > 0 && mode != Mode.RETRY) {
+            // A retry row ends once every request of the row before was sent again: its pool is that row's.
             errorText += " (CSR pool exhausted)";
         }
-        String row = String.format("| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %s |%n",
-                keepAlive ? "kept alive" : "new TLS per request", concurrency, ok.sum() / seconds,
-                percentile(all, 50), percentile(all, 95), percentile(all, 99), ok.sum(), errorText);
+        String row = String.format("| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %s | %s |%n",
+                mode.label, concurrency, ok.sum() / seconds,
+                percentile(all, 50), percentile(all, 95), percentile(all, 99), ok.sum(), errorText,
+                String.format("%d of %d", resumed.sum(), handshakes.sum()));
         table.append(row);
         if (!cpu.isEmpty() && reported) {
-            cpuRows.append(String.format("| %s | %d |", keepAlive ? "kept alive" : "new TLS per request", concurrency));
+            cpuRows.append(String.format("| %s | %d |", mode.label, concurrency));
             cpu.values().forEach(ms -> cpuRows.append(String.format(" %.3f |", ms)));
             cpuRows.append(String.format(" %.0f |%n", reference));
         }
@@ -271,13 +342,13 @@ public final class EnrollmentBenchmark {
     }
 
     /** Appends one line per enrollment of the row: its mode and concurrency, when it started (ms into the row), its latency (ms). */
-    private void writeLatencyLog(boolean keepAlive, int concurrency, long rowStart, List<long[]> starts,
+    private void writeLatencyLog(Mode mode, int concurrency, long rowStart, List<long[]> starts,
             List<long[]> latencies) throws IOException {
         StringBuilder lines = new StringBuilder();
         for (int w = 0; w < latencies.size(); w++) {
             long[] latency = latencies.get(w);
             for (int i = 0; i < (int) latency[latency.length - 1]; i++) {
-                lines.append(keepAlive ? "kept-alive " : "new ").append(concurrency).append(' ')
+                lines.append(mode.name().toLowerCase(java.util.Locale.ROOT)).append(' ').append(concurrency).append(' ')
                         .append(String.format("%.3f %.3f", (starts.get(w)[i] - rowStart) / 1e6, latency[i] / 1e6))
                         .append('\n');
             }
@@ -392,21 +463,34 @@ public final class EnrollmentBenchmark {
         return sorted[Math.max(0, index)] / 1_000_000.0;
     }
 
-    /** One HTTP/1.1 connection over TLS; enough of HTTP for EST answers with a Content-Length. */
-    private static final class Connection {
+    /**
+     * One HTTP/1.1 connection over TLS; enough of HTTP for EST answers with a Content-Length. Connections of one
+     * {@link SSLContext} to one host and port resume the session JSSE cached from the one before (a TLS 1.3 ticket
+     * arrives after the handshake and is taken in when the answer is read), unless it was forgotten.
+     */
+    static final class Connection {
         private final SSLSocket socket;
         private final OutputStream out;
         private final InputStream in;
         private final String host;
+        /** Whether the handshake resumed a session: a resumed session keeps the creation time of its first. */
+        final boolean resumed;
 
         Connection(SSLContext tls, String host, int port) throws IOException {
             this.host = host;
+            long opened = System.currentTimeMillis();
             socket = (SSLSocket) tls.getSocketFactory().createSocket(host, port);
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(60_000);
             socket.startHandshake();
+            resumed = socket.getSession().getCreationTime() < opened;
             out = socket.getOutputStream();
             in = new BufferedInputStream(socket.getInputStream());
+        }
+
+        /** Takes this connection's session out of the client's cache, so the next connection cannot resume it. */
+        void forgetSession() {
+            socket.getSession().invalidate();
         }
 
         int post(String path, String authorization, byte[] body, boolean keepAlive) throws IOException {

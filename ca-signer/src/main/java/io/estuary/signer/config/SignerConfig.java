@@ -33,6 +33,13 @@ public interface SignerConfig {
         java.time.Duration debounce();
     }
 
+    /**
+     * How long a fresh signer may rehearse its work with throwaway keys before it reports ready (it stops sooner once
+     * the rehearsal is done); 0 skips it.
+     */
+    @WithDefault("PT30S")
+    java.time.Duration warmUp();
+
     interface Hsm {
         /** Path of the PKCS#11 module. */
         @WithDefault("/usr/lib/softhsm/libsofthsm2.so")

@@ -9,8 +9,12 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.estuary.signer.service.AnsweredRequests;
 import io.estuary.signer.service.SigningService;
+import io.estuary.signer.service.WarmUp;
 
-/** Ready only once the token is logged in and the CA key and certificate were found. */
+/**
+ * Ready only once the token is logged in, the CA key and certificate were found, the recent results were read and the
+ * signer has rehearsed its work ({@link WarmUp}).
+ */
 @Readiness
 @ApplicationScoped
 public class CaReadiness implements HealthCheck {
@@ -18,6 +22,8 @@ public class CaReadiness implements HealthCheck {
     SigningService signingService;
     @Inject
     AnsweredRequests answeredRequests;
+    @Inject
+    WarmUp warmUp;
 
     @Override
     public HealthCheckResponse call() {
@@ -25,6 +31,9 @@ public class CaReadiness implements HealthCheck {
         String reason = signingService.unavailableReason();
         if (reason == null && !answeredRequests.caughtUp()) {
             reason = "still reading recent issuance results";
+        }
+        if (reason == null && !warmUp.done()) {
+            reason = "warming up";
         }
         return HealthCheckResponse.named("ca-key").status(reason == null).withData("reason",
                 reason == null ? "ok" : reason).build();

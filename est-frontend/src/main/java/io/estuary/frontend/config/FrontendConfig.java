@@ -21,6 +21,20 @@ public interface FrontendConfig {
     Duration retryWindow();
 
     /**
+     * How many of the latest results are kept whole (about 1.5 KB each), so a retry of one is answered from memory;
+     * an older one within the retry window is read back from the topic, the same answer at the cost of a fetch.
+     */
+    @WithDefault("50000")
+    int retryResultsHeld();
+
+    /**
+     * How long a fresh frontend may rehearse an enrollment's work with throwaway keys before it reports ready (it
+     * stops sooner once the rehearsal is done); 0 skips it.
+     */
+    @WithDefault("PT30S")
+    Duration warmUp();
+
+    /**
      * Whether the EST listener's TLS uses AWS-LC (the native provider, first in the JVM) where it loads: several
      * times cheaper handshakes for clients that open a connection per request. False keeps the JDK's providers.
      */

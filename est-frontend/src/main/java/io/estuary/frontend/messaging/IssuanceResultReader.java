@@ -33,7 +33,7 @@ public class IssuanceResultReader implements IssuanceResults {
 
     void start(@Observes StartupEvent event) {
         results = new RecentIssuanceResults(followers.settings(), config.retryWindow(), objectMapper,
-                pending::complete);
+                pending::complete, config.retryResultsHeld());
         followers.follow("issuance-result-reader", results.subscription(), results);
     }
 
@@ -55,5 +55,10 @@ public class IssuanceResultReader implements IssuanceResults {
     @Override
     public Optional<IssuanceResult> find(String requestId) {
         return results.find(requestId);
+    }
+
+    @Override
+    public Optional<IssuanceResult> findHeld(String requestId) {
+        return results.findHeld(requestId);
     }
 }

@@ -185,7 +185,12 @@ public class EnrollmentService {
                         config.retryAfterSeconds()))
                 .map(EnrollmentService::certificateOrRejection);
         if (results.knows(requestId)) {
-            // A retry of a decided request: its answer is read back from the topic, off the event loop.
+            // A retry of a decided request: answered from memory when it is one of the latest, at no more cost than a
+            // fresh request; an older one is read back from the topic, off the event loop.
+            Optional<IssuanceResult> held = results.findHeld(requestId);
+            if (held.isPresent()) {
+                return Uni.createFrom().item(() -> certificateOrRejection(held.get()));
+            }
             return Uni.createFrom().item(() -> results.find(requestId))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                     .onFailure().transform(e -> new EnrollmentUnavailableException(

@@ -17,4 +17,10 @@ public interface IssuanceResults {
 
     /** The answer to the request, read back: may block, call it off the event loop. */
     Optional<IssuanceResult> find(String requestId);
+
+    /**
+     * The answer to the request if it is held in memory (one of the latest); never blocks. Empty does not mean
+     * unknown: {@link #find} may still read it back.
+     */
+    Optional<IssuanceResult> findHeld(String requestId);
 }

@@ -33,15 +33,19 @@ final class PositionIndex {
         this.sliceMillis = Math.max(1, windowMillis / SLICES);
     }
 
-    /** Records where a result seen at {@code seenAtMillis} lies, unless a live position is held for the key. */
-    synchronized void putIfAbsent(long key, int partition, long offset, long seenAtMillis) {
+    /**
+     * Records where a result seen at {@code seenAtMillis} lies, unless a position is held for the key; returns whether
+     * it was recorded (the first result for the key).
+     */
+    synchronized boolean putIfAbsent(long key, int partition, long offset, long seenAtMillis) {
         long k = nonEmpty(key);
         for (Slice slice : slices) {
             if (slice.indexOf(k) >= 0) {
-                return;
+                return false;
             }
         }
         sliceFor(seenAtMillis).put(k, pack(partition, offset), seenAtMillis);
+        return true;
     }
 
     /** The position held for the key and seen within the window before {@code nowMillis}, or null. */

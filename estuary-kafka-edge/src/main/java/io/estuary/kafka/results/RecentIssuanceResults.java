@@ -43,9 +43,10 @@ import io.estuary.kafka.follower.TopicFollower;
  * <p>
  * Only where each result lies in the topic is kept, not the result: at a thousand enrollments a second a 15-minute
  * window is close to a million results, which would not fit in a service's heap with their certificates, while their
- * positions do, in a {@link PositionIndex} of primitive arrays that the garbage collector never copies. A hit (a
- * retry, rare) reads its result back from the topic; {@link #knows} answers without that read, for callers that must
- * not block.
+ * positions do, in a {@link PositionIndex} of primitive arrays that the garbage collector never copies. The latest
+ * results (a bounded number, {@code held}) are kept whole too, so that a retry soon after its request, the usual kind,
+ * is answered from memory ({@link #findHeld}) at no more cost than a fresh request; an older hit reads its result back
+ * from the topic. {@link #knows} answers without that read, for callers that must not block.
  * <p>
  * A {@link RecordHandler}: a {@link TopicFollower} on its {@link #subscription()} feeds it, and after a failure starts
  * it again from {@code window} in the past, which the positions held already survive (the first position kept).
@@ -59,6 +60,7 @@ public final class RecentIssuanceResults implements RecordHandler, AutoCloseable
     private final Consumer<IssuanceResult> listener;
     private final Clock clock;
     private final PositionIndex positions;
+    private final LatestRecords latest;
     /** Results this instance produced, until they are read back from the topic (a handful: those in flight). */
     private final Map<String, Produced> produced = new ConcurrentHashMap<>();
     private volatile boolean positioned;
@@ -87,15 +89,17 @@ public final class RecentIssuanceResults implements RecordHandler, AutoCloseable
 
     /**
      * @param listener called on the reading thread for every result read, after it is recorded
+     * @param held how many of the latest results are kept whole, to answer retries without reading them back
      */
     public RecentIssuanceResults(KafkaSettings kafka, Duration window, ObjectMapper json,
-            Consumer<IssuanceResult> listener) {
+            Consumer<IssuanceResult> listener, int held) {
         this.kafka = kafka;
         this.window = window;
         this.json = json;
         this.listener = listener;
         this.clock = Clock.systemUTC();
         this.positions = new PositionIndex(window.toMillis());
+        this.latest = new LatestRecords(held);
     }
 
     /**
@@ -103,7 +107,7 @@ public final class RecentIssuanceResults implements RecordHandler, AutoCloseable
      * whole result, and fetches wait for fuller batches, since nobody waits on this reader's latency.
      */
     public RecentIssuanceResults(KafkaSettings kafka, Duration window, ObjectMapper json) {
-        this(kafka, window, json, null);
+        this(kafka, window, json, null, 0);
     }
 
     /** The results topic, committed records only, from {@code window} before each start of the follower. */
@@ -142,15 +146,45 @@ public final class RecentIssuanceResults implements RecordHandler, AutoCloseable
      */
     public Optional<IssuanceResult> find(String requestId) {
         // The first answer in the topic is the one every instance gives; one produced here counts until then.
-        PositionIndex.Position position = positions.find(keyOf(requestId), clock.millis());
+        long key = keyOf(requestId);
+        PositionIndex.Position position = positions.find(key, clock.millis());
         if (position != null) {
-            IssuanceResult result = readBack(position);
+            IssuanceResult result = heldResult(key, requestId);
+            if (result == null) {
+                result = readBack(position);
+            }
             if (result != null && requestId.equals(result.requestId())) {
                 return Optional.of(result);
             }
         }
         Produced mine = liveProduced(requestId);
         return mine == null ? Optional.empty() : Optional.of(mine.result());
+    }
+
+    /**
+     * The result decided for the request within the window if it is held in memory (one of the latest results, or
+     * one produced here); never blocks. Empty does not mean unknown: {@link #find} may still read it back.
+     */
+    public Optional<IssuanceResult> findHeld(String requestId) {
+        long key = keyOf(requestId);
+        if (positions.find(key, clock.millis()) != null) {
+            IssuanceResult result = heldResult(key, requestId);
+            if (result != null) {
+                return Optional.of(result);
+            }
+        }
+        Produced mine = liveProduced(requestId);
+        return mine == null ? Optional.empty() : Optional.of(mine.result());
+    }
+
+    /** The first result in the topic for the request, if it is among the latest held; null otherwise. */
+    private IssuanceResult heldResult(long key, String requestId) {
+        byte[] record = latest.get(key);
+        if (record == null) {
+            return null;
+        }
+        IssuanceResult result = parse(record);
+        return result != null && requestId.equals(result.requestId()) ? result : null;
     }
 
     /** Records a result this instance produced itself, before it comes back from the topic. */
@@ -164,6 +198,11 @@ public final class RecentIssuanceResults implements RecordHandler, AutoCloseable
     /** How many results are held in memory rather than as a position (produced here, not yet read back). */
     public long resultsHeld() {
         return produced.size();
+    }
+
+    /** How many of the latest results are held whole to answer retries (at most {@code held}). */
+    public int latestHeld() {
+        return latest.size();
     }
 
     private Produced liveProduced(String requestId) {
@@ -241,7 +280,10 @@ public final class RecentIssuanceResults implements RecordHandler, AutoCloseable
             // The first answer in the topic that answers retries (a decision or a deterministic failure) is the one
             // every instance gives again; one produced here leaves the heap once read back, its position taking its
             // place. Any other failure is not kept: a retry is signed anew.
-            positions.putIfAbsent(keyOf(requestId), record.partition(), record.offset(), record.timestamp());
+            long key = keyOf(requestId);
+            if (positions.putIfAbsent(key, record.partition(), record.offset(), record.timestamp())) {
+                latest.put(key, record.value());
+            }
             produced.remove(requestId);
         }
         if (listener != null && result != null) {
@@ -288,11 +330,18 @@ public final class RecentIssuanceResults implements RecordHandler, AutoCloseable
     }
 
     private IssuanceResult parse(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            return json.readValue(record.value(), IssuanceResult.class);
-        } catch (java.io.IOException | RuntimeException e) {
+        IssuanceResult result = parse(record.value());
+        if (result == null) {
             LOG.warnf("skipped an unreadable issuance result at %s-%d@%d", record.topic(), record.partition(),
                     record.offset());
+        }
+        return result;
+    }
+
+    private IssuanceResult parse(byte[] value) {
+        try {
+            return json.readValue(value, IssuanceResult.class);
+        } catch (java.io.IOException | RuntimeException e) {
             return null;
         }
     }

@@ -41,7 +41,7 @@ class BrokerRestartTest {
                     Duration.ofSeconds(5));
             Set<String> heard = ConcurrentHashMap.newKeySet();
             try (RecentIssuanceResults results = new RecentIssuanceResults(kafka, Duration.ofMinutes(15),
-                    KafkaTestClient.JSON, r -> heard.add(r.requestId()));
+                    KafkaTestClient.JSON, r -> heard.add(r.requestId()), 0);
                     TopicFollower follower = new TopicFollower("broker-restart-test", kafka, results.subscription(),
                             results)) {
                 follower.start();

@@ -33,8 +33,9 @@ class RecentIssuanceResultsTest {
     @BeforeAll
     static void start() throws Exception {
         kafka = new KafkaTestClient();
+        // None held whole: every hit here is read back from the topic (the held ones have a test of their own).
         results = new RecentIssuanceResults(KAFKA, Duration.ofMinutes(15), KafkaTestClient.JSON,
-                r -> heard.add(r.requestId()));
+                r -> heard.add(r.requestId()), 0);
         follower = new TopicFollower("recent-results-test", KAFKA, results.subscription(), results).start();
         Instant deadline = Instant.now().plusSeconds(60);
         while (!results.caughtUp() && Instant.now().isBefore(deadline)) {
@@ -187,6 +188,60 @@ class RecentIssuanceResultsTest {
             assertEquals(0, positions.resultsHeld(), "the positions reader read the failure back from the topic");
             assertEquals(Optional.of(failed), positions.find(requestId));
         }
+    }
+
+    /**
+     * The latest results are answered from memory, the first answer in the topic still winning; an older one leaves
+     * memory and is read back from the topic instead, the same answer.
+     */
+    @Test
+    void theLatestResultsAreHeldWholeAndOlderOnesReadBack() throws Exception {
+        ConcurrentLinkedQueue<String> read = new ConcurrentLinkedQueue<>();
+        try (RecentIssuanceResults latest = new RecentIssuanceResults(KAFKA, Duration.ofMinutes(15),
+                KafkaTestClient.JSON, r -> read.add(r.requestId()), 2);
+                TopicFollower reader = new TopicFollower("latest-results-test", KAFKA, latest.subscription(),
+                        latest)) {
+            reader.start();
+            Instant caughtUp = Instant.now().plusSeconds(60);
+            while (!latest.caughtUp() && Instant.now().isBefore(caughtUp)) {
+                Thread.sleep(20); // the earlier tests' results first, so that these are the latest
+            }
+            assertTrue(latest.caughtUp(), "the reader caught up");
+            String requestId = UUID.randomUUID().toString();
+            IssuanceResult first = result(requestId, "MIIBfirst-held");
+            IssuanceResult second = result(UUID.randomUUID().toString(), "MIIBsecond-held");
+            IssuanceResult third = result(UUID.randomUUID().toString(), "MIIBthird-held");
+            // One key, so one partition, read in this order; a later answer to the first request is no decision.
+            kafka.send(Topics.ISSUANCE_RESULTS, first.requester(), first);
+            kafka.send(Topics.ISSUANCE_RESULTS, first.requester(), result(requestId, "MIIBlater-answer"));
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (!latest.knows(requestId) && Instant.now().isBefore(deadline)) {
+                Thread.sleep(20);
+            }
+            awaitRead(read, requestId, 2);
+            assertEquals(Optional.of(first), latest.findHeld(requestId), "held, and the first answer");
+            assertEquals(Optional.of(first), latest.find(requestId));
+
+            kafka.send(Topics.ISSUANCE_RESULTS, second.requester(), second);
+            kafka.send(Topics.ISSUANCE_RESULTS, third.requester(), third);
+            awaitRead(read, third.requestId(), 1);
+            assertEquals(Optional.of(second), latest.findHeld(second.requestId()));
+            assertEquals(Optional.of(third), latest.findHeld(third.requestId()));
+            assertEquals(2, latest.latestHeld());
+            assertEquals(Optional.empty(), latest.findHeld(requestId), "the oldest left memory");
+            assertTrue(latest.knows(requestId));
+            assertEquals(Optional.of(first), latest.find(requestId), "read back from the topic, the same answer");
+            assertEquals(Optional.empty(), latest.findHeld(UUID.randomUUID().toString()));
+        }
+    }
+
+    private static void awaitRead(ConcurrentLinkedQueue<String> read, String requestId, int times)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (read.stream().filter(requestId::equals).count() < times && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        assertEquals(times, read.stream().filter(requestId::equals).count(), "results read for " + requestId);
     }
 
     private static IssuanceResult result(String requestId, String certificate) {
