@@ -57,6 +57,9 @@ public class ListenerGuard {
 
     private ConnectionsPerAddress connections;
     private final Set<Integer> guardedPorts = new HashSet<>();
+    /** How often and how long the limits are looked for a server of the listener's ports: up to a minute. */
+    private static final int GUARD_ATTEMPTS = 300;
+    private static final long GUARD_RETRY_MILLIS = 200;
 
     /** Malformed requests and refused connections: ten lines a minute per address. */
     @Produces
@@ -84,7 +87,16 @@ public class ListenerGuard {
         return Set.copyOf(guardedPorts);
     }
 
-    synchronized void guard() {
+    void guard() {
+        guard(0);
+    }
+
+    /**
+     * Installs the limits on every server of the listener's ports. A test's random port becomes known only when
+     * Quarkus publishes it after the bind, possibly after this observer ran, so an unresolved or unfound port is looked
+     * for again a little later rather than left unguarded.
+     */
+    private synchronized void guard(int attempt) {
         if (connections == null) {
             connections = new ConnectionsPerAddress(limits.maxConnectionsPerAddress());
         }
@@ -99,6 +111,11 @@ public class ListenerGuard {
                     LOG.debugf("connection limits on port %d: %s", port, limits);
                 }
             }
+        }
+        boolean pending = ports.contains(0) || !guardedPorts.containsAll(ports);
+        if (pending && attempt < GUARD_ATTEMPTS) {
+            vertx.setTimer(GUARD_RETRY_MILLIS, timer -> guard(attempt + 1));
+            return;
         }
         for (int port : ports) {
             if (!guardedPorts.contains(port)) {
@@ -130,7 +147,8 @@ public class ListenerGuard {
         Set<Integer> ports = new HashSet<>();
         for (String name : test ? new String[] { "quarkus.http.test-port", "quarkus.http.test-ssl-port" }
                 : new String[] { "quarkus.http.port", "quarkus.http.ssl-port" }) {
-            config.getOptionalValue(name, Integer.class).filter(port -> port > 0).ifPresent(ports::add);
+            // 0 in a test: a random port Quarkus has not published yet.
+            config.getOptionalValue(name, Integer.class).filter(port -> port >= 0).ifPresent(ports::add);
         }
         return ports;
     }
