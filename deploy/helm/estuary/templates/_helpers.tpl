@@ -346,3 +346,125 @@ spec:
   protocol: TCP
 {{- end }}
 {{- end -}}
+
+{{/* The PKCS#11 token of the signer and of the revocation responder: one module, one SoftHSM2 configuration and token
+     volume, one PIN file. (dict "root" $ "slotIndex" 0 "pin" .Values.signer.hsm.pin) */}}
+{{- define "estuary.hsmEnv" -}}
+{{- $hsm := .root.Values.signer.hsm -}}
+- name: ESTUARY_HSM_LIBRARY
+  value: {{ $hsm.library | quote }}
+- name: ESTUARY_HSM_SLOT_INDEX
+  value: {{ toString .slotIndex | quote }}
+- name: ESTUARY_HSM_PIN_FILE
+  value: /etc/estuary/hsm-pin/pin
+{{- if $hsm.softhsm.enabled }}
+- name: SOFTHSM2_CONF
+  value: /etc/softhsm/softhsm2.conf
+{{- end }}
+{{- with $hsm.module.env }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* SoftHSM2's token directory is mounted writable: it keeps lock files next to the objects even for a reader. */}}
+{{- define "estuary.hsmVolumeMounts" -}}
+{{- $hsm := .root.Values.signer.hsm -}}
+- name: hsm-pin
+  mountPath: /etc/estuary/hsm-pin
+  readOnly: true
+{{- if $hsm.softhsm.enabled }}
+- name: softhsm-conf
+  mountPath: /etc/softhsm
+  readOnly: true
+- name: softhsm-tokens
+  mountPath: {{ $hsm.softhsm.tokenDir }}
+{{- end }}
+{{- with $hsm.module.volumeMounts }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "estuary.hsmVolumes" -}}
+{{- $hsm := .root.Values.signer.hsm -}}
+{{- $fullname := include "estuary.fullname" .root -}}
+- name: hsm-pin
+  secret:
+    secretName: {{ required "signer.hsm.pin.existingSecret is required" .pin.existingSecret }}
+    defaultMode: 0440
+    items:
+      - key: {{ .pin.key }}
+        path: pin
+{{- if $hsm.softhsm.enabled }}
+- name: softhsm-conf
+  configMap:
+    name: {{ $fullname }}-softhsm
+- name: softhsm-tokens
+  persistentVolumeClaim:
+    claimName: {{ default (printf "%s-softhsm-tokens" $fullname) $hsm.softhsm.persistence.existingClaim }}
+{{- end }}
+{{- with $hsm.module.volumes }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* The certificates' CRL distribution point and OCSP address, for every service that loads the profiles. */}}
+{{- define "estuary.revocationUrlEnv" -}}
+{{- with .Values.revocationUrls.crl }}
+- name: ESTUARY_CRL_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.revocationUrls.ocsp }}
+- name: ESTUARY_OCSP_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* A CPU HorizontalPodAutoscaler of one service's Deployment, from its values' autoscaling. */}}
+{{- define "estuary.hpa" -}}
+{{- $a := .values.autoscaling -}}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ include "estuary.fullname" .root }}-{{ .name }}
+  labels:
+    {{- include "estuary.labels" . | nindent 4 }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ include "estuary.fullname" .root }}-{{ .name }}
+  minReplicas: {{ $a.minReplicas }}
+  maxReplicas: {{ $a.maxReplicas }}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ $a.targetCPUUtilizationPercentage }}
+{{- end -}}
+
+{{/* The egress of a pod holding the token: the brokers, the HSM (a network one) and the cluster DNS. */}}
+{{- define "estuary.tokenEgress" -}}
+{{- $np := .Values.networkPolicy -}}
+- to:
+    {{- include "estuary.peers" (dict "what" "networkPolicy.kafka" "peers" $np.kafka) | trim | nindent 4 }}
+  ports:
+    {{- include "estuary.tcpPorts" $np.kafka.ports | trim | nindent 4 }}
+{{- if or $np.hsm.cidrs $np.hsm.peers }}
+- to:
+    {{- include "estuary.peers" (dict "what" "networkPolicy.hsm" "peers" $np.hsm) | trim | nindent 4 }}
+  ports:
+    {{- include "estuary.tcpPorts" (required "networkPolicy.hsm.ports is required with HSM cidrs or peers" $np.hsm.ports) | trim | nindent 4 }}
+{{- end }}
+- to:
+    - namespaceSelector:
+        {{- toYaml $np.dns.namespaceSelector | nindent 8 }}
+      podSelector:
+        {{- toYaml $np.dns.podSelector | nindent 8 }}
+  ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
+{{- end -}}

@@ -56,17 +56,19 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  */
 class HelmChartTest {
     static final Path CHART = PrometheusRulesTest.DEPLOY.resolve("helm/estuary");
-    static final Set<String> SERVICES = Set.of("est-frontend", "ca-signer", "audit-service", "renewal-scheduler");
+    static final Set<String> SERVICES = Set.of("est-frontend", "ca-signer", "audit-service", "renewal-scheduler",
+            "revocation-responder");
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-    /** A values file of ci/ (or the defaults), with the ports the signer may reach in it. */
+    /** A values file of ci/ (or the defaults), with the ports the signer and the responders may reach in it. */
     enum Variant {
         DEFAULTS(null, Set.of(9092, 9093), Set.of()),
         KAFKA_TLS("kafka-tls-values.yaml", Set.of(9093), Set.of()),
         KAFKA_SCRAM("kafka-scram-values.yaml", Set.of(9094), Set.of()),
         CLOUDNATIVE_PG("cnpg-values.yaml", Set.of(9092, 9093), Set.of()),
         TRUSTED_PROXY("trusted-proxy-values.yaml", Set.of(9092, 9093), Set.of()),
-        LUNA_HSM("luna-values.yaml", Set.of(9092, 9093), Set.of(1792));
+        LUNA_HSM("luna-values.yaml", Set.of(9092, 9093), Set.of(1792)),
+        REVOCATION_PUBLISHED("revocation-values.yaml", Set.of(9092, 9093), Set.of());
 
         final String values;
         final Set<Integer> kafkaPorts;
@@ -171,12 +173,7 @@ class HelmChartTest {
     void theSignerIsReachedOnlyByPrometheusAndReachesOnlyKafkaTheHsmAndDns(Variant variant) throws Exception {
         List<HasMetadata> objects = render(variant);
         Deployment signer = deployment(objects, "ca-signer");
-        Map<String, String> labels = signer.getSpec().getTemplate().getMetadata().getLabels();
-        List<NetworkPolicy> policies = of(objects, NetworkPolicy.class).stream()
-                .filter(p -> labels.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
-                .toList();
-        assertEquals(1, policies.size(), "one NetworkPolicy selects the signer");
-        NetworkPolicy policy = policies.get(0);
+        NetworkPolicy policy = policyOf(objects, signer);
         assertEquals(Set.of("Ingress", "Egress"), Set.copyOf(policy.getSpec().getPolicyTypes()));
 
         int metrics = signer.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
@@ -188,6 +185,39 @@ class HelmChartTest {
             rule.getFrom().forEach(peer -> assertNull(peer.getIpBlock(), "Prometheus is chosen by selectors"));
         });
 
+        assertReachesOnlyKafkaTheHsmAndDns("the signer", policy, variant);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Variant.class)
+    void theRespondersServeTheirPortToRelyingPartiesAndReachOnlyKafkaTheHsmAndDns(Variant variant) throws Exception {
+        List<HasMetadata> objects = render(variant);
+        NetworkPolicy policy = policyOf(objects, deployment(objects, "revocation-responder"));
+        assertEquals(Set.of("Ingress", "Egress"), Set.copyOf(policy.getSpec().getPolicyTypes()));
+        assertEquals(1, policy.getSpec().getIngress().size(), "one ingress rule");
+        var rule = policy.getSpec().getIngress().get(0);
+        assertEquals(Set.of(8084), ports(rule.getPorts()), "CRLs, OCSP and metrics share the port");
+        if (variant == Variant.REVOCATION_PUBLISHED) {
+            assertRestrictedPeers("ingress", rule.getFrom());
+            assertEquals(Set.of("ingress-nginx", "monitoring"), Set.copyOf(rule.getFrom().stream()
+                    .map(peer -> peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))
+                    .toList()), "the ingress controller and Prometheus");
+        } else {
+            assertTrue(rule.getFrom() == null || rule.getFrom().isEmpty(), "relying parties anywhere by default");
+        }
+        assertReachesOnlyKafkaTheHsmAndDns("the responder", policy, variant);
+    }
+
+    private static NetworkPolicy policyOf(List<HasMetadata> objects, Deployment deployment) {
+        Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        List<NetworkPolicy> policies = of(objects, NetworkPolicy.class).stream()
+                .filter(p -> labels.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
+                .toList();
+        assertEquals(1, policies.size(), "one NetworkPolicy selects " + deployment.getMetadata().getName());
+        return policies.get(0);
+    }
+
+    private static void assertReachesOnlyKafkaTheHsmAndDns(String who, NetworkPolicy policy, Variant variant) {
         Set<Integer> allowed = new HashSet<>(variant.kafkaPorts);
         allowed.addAll(variant.hsmPorts);
         allowed.add(53);
@@ -196,12 +226,12 @@ class HelmChartTest {
             assertRestrictedPeers("egress", rule.getTo());
             reached.addAll(ports(rule.getPorts()));
         });
-        assertEquals(allowed, reached, "the signer reaches Kafka, the HSM and DNS, nothing else");
+        assertEquals(allowed, reached, who + " reaches Kafka, the HSM and DNS, nothing else");
         if (variant == Variant.LUNA_HSM) {
             assertTrue(policy.getSpec().getEgress().stream().anyMatch(rule -> ports(rule.getPorts()).equals(Set.of(1792))
                     && rule.getTo().stream().anyMatch(peer -> peer.getIpBlock() != null
                             && peer.getIpBlock().getCidr().equals("10.0.5.10/32"))),
-                    "the Luna appliance's NTLS port at its address");
+                    who + " reaches the Luna appliance's NTLS port at its address");
         }
     }
 
@@ -249,16 +279,123 @@ class HelmChartTest {
     }
 
     @Test
-    void theSignersAreAFixedNumberAndTheFrontendsScale() throws Exception {
+    void theSignersAreAFixedNumberAndTheFrontendsAndRespondersScale() throws Exception {
         List<HasMetadata> objects = render(Variant.DEFAULTS);
         assertEquals(2, deployment(objects, "ca-signer").getSpec().getReplicas());
-        List<HorizontalPodAutoscaler> autoscalers = of(objects, HorizontalPodAutoscaler.class);
-        assertEquals(1, autoscalers.size(), "one autoscaler");
-        HorizontalPodAutoscaler frontend = autoscalers.get(0);
-        assertEquals(deployment(objects, "est-frontend").getMetadata().getName(),
-                frontend.getSpec().getScaleTargetRef().getName());
-        assertEquals("Deployment", frontend.getSpec().getScaleTargetRef().getKind());
-        assertNull(deployment(objects, "est-frontend").getSpec().getReplicas(), "the autoscaler owns the count");
+        Set<String> scaled = new HashSet<>();
+        for (HorizontalPodAutoscaler autoscaler : of(objects, HorizontalPodAutoscaler.class)) {
+            assertEquals("Deployment", autoscaler.getSpec().getScaleTargetRef().getKind());
+            scaled.add(autoscaler.getSpec().getScaleTargetRef().getName());
+        }
+        assertEquals(Set.of(deployment(objects, "est-frontend").getMetadata().getName(),
+                deployment(objects, "revocation-responder").getMetadata().getName()), scaled);
+        for (String service : List.of("est-frontend", "revocation-responder")) {
+            assertNull(deployment(objects, service).getSpec().getReplicas(), service + ": the autoscaler owns the count");
+        }
+    }
+
+    @Test
+    void theResponderOpensTheSignersTokenAndIsProbedOnItsPort() throws Exception {
+        List<HasMetadata> objects = render(Variant.DEFAULTS);
+        Deployment responder = deployment(objects, "revocation-responder");
+        Map<String, EnvVar> env = byName(env(responder));
+        Map<String, EnvVar> signerEnv = byName(env(deployment(objects, "ca-signer")));
+        for (String name : List.of("ESTUARY_HSM_LIBRARY", "ESTUARY_HSM_SLOT_INDEX", "ESTUARY_HSM_PIN_FILE",
+                "SOFTHSM2_CONF")) {
+            assertNotNull(env.get(name), name);
+            assertEquals(signerEnv.get(name).getValue(), env.get(name).getValue(), name + " as the signer's");
+        }
+        assertEquals("8084", env.get("ESTUARY_REVOCATION_PORT").getValue());
+        assertNull(env.get("ESTUARY_HSM_PIN"), "the PIN is never an environment variable");
+        PodSpec pod = responder.getSpec().getTemplate().getSpec();
+        PodSpec signerPod = deployment(objects, "ca-signer").getSpec().getTemplate().getSpec();
+        assertEquals(claims(signerPod), claims(pod), "the signer's token volume");
+        assertFalse(claims(pod).isEmpty(), "SoftHSM2's token on a volume");
+        assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals("estuary-hsm-pin")), "the PIN's Secret");
+        Container container = pod.getContainers().get(0);
+        Set<String> mounted = new HashSet<>();
+        container.getVolumeMounts().forEach(m -> mounted.add(m.getName() + ":" + m.getMountPath()));
+        assertTrue(mounted.containsAll(Set.of("hsm-pin:/etc/estuary/hsm-pin", "softhsm-conf:/etc/softhsm",
+                "softhsm-tokens:/var/lib/softhsm/tokens")), mounted.toString());
+        assertEquals(List.of("http:8084"), container.getPorts().stream()
+                .map(p -> p.getName() + ":" + p.getContainerPort()).toList());
+        for (Probe probe : List.of(container.getStartupProbe(), container.getLivenessProbe(),
+                container.getReadinessProbe())) {
+            assertEquals("http", probe.getHttpGet().getPort().getStrVal());
+        }
+        assertEquals("/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
+        assertEquals("/q/health/live", container.getLivenessProbe().getHttpGet().getPath());
+    }
+
+    private static Set<String> claims(PodSpec pod) {
+        Set<String> claims = new HashSet<>();
+        pod.getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null)
+                .forEach(v -> claims.add(v.getPersistentVolumeClaim().getClaimName()));
+        return claims;
+    }
+
+    @Test
+    void withALunaTheRespondersGetTheModuleAndTheirOwnPartition() throws Exception {
+        List<HasMetadata> objects = render(Variant.LUNA_HSM);
+        Deployment responder = deployment(objects, "revocation-responder");
+        Map<String, EnvVar> env = byName(env(responder));
+        assertEquals("/opt/luna/libs/64/libCryptoki2.so", env.get("ESTUARY_HSM_LIBRARY").getValue());
+        assertEquals("/etc/luna", env.get("ChrystokiConfigurationPath").getValue());
+        assertEquals("1", env.get("ESTUARY_HSM_SLOT_INDEX").getValue(), "the responders' partition");
+        assertEquals("0", byName(env(deployment(objects, "ca-signer"))).get("ESTUARY_HSM_SLOT_INDEX").getValue());
+        PodSpec pod = responder.getSpec().getTemplate().getSpec();
+        assertEquals(List.of("luna-client"), pod.getInitContainers().stream().map(Container::getName).toList());
+        assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals("luna-responder-partition-pin")), "the responders' PIN");
+        assertTrue(pod.getVolumes().stream().noneMatch(v -> v.getPersistentVolumeClaim() != null), "no token volume");
+    }
+
+    @Test
+    void theRevocationUrlsReachEveryServiceThatLoadsTheProfiles() throws Exception {
+        List<HasMetadata> objects = render(Variant.REVOCATION_PUBLISHED);
+        for (String service : List.of("ca-signer", "est-frontend", "revocation-responder")) {
+            Map<String, EnvVar> env = byName(env(deployment(objects, service)));
+            assertNotNull(env.get("ESTUARY_CRL_URL"), service + " ESTUARY_CRL_URL");
+            assertNotNull(env.get("ESTUARY_OCSP_URL"), service + " ESTUARY_OCSP_URL");
+            assertEquals("http://pki.example.com/crl/estuary-ca.crl", env.get("ESTUARY_CRL_URL").getValue(), service);
+            assertEquals("http://pki.example.com/ocsp", env.get("ESTUARY_OCSP_URL").getValue(), service);
+        }
+        for (String service : List.of("audit-service", "renewal-scheduler")) {
+            assertTrue(env(deployment(objects, service)).stream()
+                    .noneMatch(e -> e.getName().matches("ESTUARY_(CRL|OCSP)_URL")), service + " loads no profile");
+        }
+        for (Deployment deployment : of(render(Variant.DEFAULTS), Deployment.class)) {
+            assertTrue(env(deployment).stream().noneMatch(e -> e.getName().matches("ESTUARY_(CRL|OCSP)_URL")),
+                    component(deployment) + ": certificates name no responder by default");
+        }
+    }
+
+    @Test
+    void theRespondersArePublishedOverPlainHttpThroughTheIngress() throws Exception {
+        List<HasMetadata> objects = render(Variant.REVOCATION_PUBLISHED);
+        Service service = responderService(objects);
+        assertEquals("ClusterIP", service.getSpec().getType());
+        List<Ingress> ingresses = of(objects, Ingress.class);
+        assertEquals(1, ingresses.size());
+        Ingress ingress = ingresses.get(0);
+        assertTrue(ingress.getSpec().getTls() == null || ingress.getSpec().getTls().isEmpty(), "plain http");
+        assertEquals("false", ingress.getMetadata().getAnnotations().get("nginx.ingress.kubernetes.io/ssl-redirect"));
+        var rule = ingress.getSpec().getRules().get(0);
+        assertEquals("pki.example.com", rule.getHost());
+        Set<String> paths = new HashSet<>();
+        rule.getHttp().getPaths().forEach(path -> {
+            paths.add(path.getPath());
+            assertEquals(service.getMetadata().getName(), path.getBackend().getService().getName());
+            assertEquals("http", path.getBackend().getService().getPort().getName());
+        });
+        assertEquals(Set.of("/crl", "/ocsp"), paths);
+        assertTrue(of(render(Variant.DEFAULTS), Ingress.class).isEmpty(), "no Ingress by default");
+    }
+
+    static Service responderService(List<HasMetadata> objects) {
+        return of(objects, Service.class).stream().filter(s -> "revocation-responder".equals(component(s)))
+                .findFirst().orElseThrow(() -> new AssertionError("no Service of the responders"));
     }
 
     @Test
@@ -306,7 +443,8 @@ class HelmChartTest {
         Set<String> clusterIp = new HashSet<>();
         of(objects, Service.class).stream().filter(s -> "ClusterIP".equals(s.getSpec().getType()))
                 .forEach(s -> s.getSpec().getPorts().forEach(p -> clusterIp.add(component(s) + ":" + p.getPort())));
-        assertEquals(Set.of("est-frontend:9001", "ca-signer:9002", "audit-service:8082", "renewal-scheduler:8083"),
+        assertEquals(Set.of("est-frontend:9001", "ca-signer:9002", "audit-service:8082", "renewal-scheduler:8083",
+                "revocation-responder:80"),
                 clusterIp, "operator APIs and metrics stay inside the cluster");
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +56,8 @@ import io.estuary.testkit.TestTls;
  * {@code podman-compose up}, enrollment through HAProxy by the IoT Edge client script with a password and with an EST
  * identity, then a steady load during which a frontend, a signer and a Kafka broker are killed and started again.
  * Every certificate a client received must be in the audit trail exactly once and the chain must verify. A revoked EST
- * identity is then refused by each frontend in turn, and {@code down -v} must leave nothing behind.
+ * identity is then refused by each frontend in turn and reported by the project's OCSP responder and CRL, and
+ * {@code down -v} must leave nothing behind.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainersEndToEndIT {
@@ -83,7 +87,11 @@ class ContainersEndToEndIT {
                 "ESTUARY_EST_PORT", LocalStack.env("ESTUARY_COMPOSE_EST_PORT"),
                 "ESTUARY_KEYCLOAK_PORT", LocalStack.env("ESTUARY_COMPOSE_KEYCLOAK_PORT"),
                 "ESTUARY_AUDIT_PORT", LocalStack.env("ESTUARY_COMPOSE_AUDIT_PORT"),
-                "ESTUARY_RENEWAL_PORT", LocalStack.env("ESTUARY_COMPOSE_RENEWAL_PORT"));
+                "ESTUARY_RENEWAL_PORT", LocalStack.env("ESTUARY_COMPOSE_RENEWAL_PORT"),
+                "ESTUARY_REVOCATION_PORT", LocalStack.env("ESTUARY_COMPOSE_REVOCATION_PORT"),
+                "ESTUARY_CRL_URL", "http://localhost:" + LocalStack.env("ESTUARY_COMPOSE_REVOCATION_PORT")
+                        + "/crl/estuary-ca.crl",
+                "ESTUARY_OCSP_URL", "http://localhost:" + LocalStack.env("ESTUARY_COMPOSE_REVOCATION_PORT") + "/ocsp");
         estBase = "https://localhost:" + composeEnvironment.get("ESTUARY_EST_PORT") + "/.well-known/est";
         keycloakBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_KEYCLOAK_PORT");
         auditBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_AUDIT_PORT");
@@ -216,6 +224,34 @@ class ContainersEndToEndIT {
                 run(List.of("podman", "unpause", pair.get(1)), true);
             }
         }
+
+        // Relying parties learn of it from the responder the certificate names: OCSP, and the CRL at its URL.
+        String ocspUrl = composeEnvironment.get("ESTUARY_OCSP_URL");
+        String crlUrl = composeEnvironment.get("ESTUARY_CRL_URL");
+        String extensions = new String(identity.getExtensionValue("1.3.6.1.5.5.7.1.1"), StandardCharsets.ISO_8859_1)
+                + new String(identity.getExtensionValue("2.5.29.31"), StandardCharsets.ISO_8859_1);
+        assertTrue(extensions.contains(ocspUrl) && extensions.contains(crlUrl), "the certificate names the responder");
+        String ca = estIdentity.resolve("ca.pem").toString();
+        List<String> ocsp = List.of("openssl", "ocsp", "-issuer", ca, "-CAfile", ca, "-url", ocspUrl, "-cert",
+                estIdentity.resolve("issued.pem").toString());
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        String answer = run(ocsp, false);
+        while (!answer.contains(": revoked") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(2000);
+            answer = run(ocsp, false);
+        }
+        assertTrue(answer.contains(": revoked") && answer.contains("Reason: keyCompromise"), answer);
+        X509CRL crl = null;
+        while (Instant.now().isBefore(deadline) && (crl == null || !crl.isRevoked(identity))) {
+            Thread.sleep(2000);
+            HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(crlUrl))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (fetched.statusCode() == 200) {
+                crl = (X509CRL) CertificateFactory.getInstance("X.509")
+                        .generateCRL(new ByteArrayInputStream(fetched.body()));
+            }
+        }
+        assertTrue(crl != null && crl.isRevoked(identity), "the CRL at " + crlUrl + " lists the revoked identity");
     }
 
     /** Mutual-TLS enrollments with the identity through the front door until one is refused with 403. */
@@ -377,7 +413,7 @@ class ContainersEndToEndIT {
     }
 
     private static X509Certificate read(Path pem) throws Exception {
-        return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(Files.newInputStream(pem));
     }
 }
