@@ -480,7 +480,10 @@ class EnrollmentEndToEndIT {
         Map<String, String> hsmEnv = Map.of("SOFTHSM2_CONF", state.resolve("hsm/softhsm2.conf").toString());
         String pin = Files.readString(state.resolve("secrets/hsm-pin")).strip();
         run(List.of("pkcs11-tool", "--module", "/usr/lib/softhsm/libsofthsm2.so", "--token-label", "estuary-ca",
-                "--login", "--pin", pin, "--sign", "--mechanism", mechanism, "--label", "estuary-ca",
+                // SunPKCS11 names a key by its CKA_ID (the alias's bytes), not its label; the token also holds the
+                // OCSP responder's key, so the CA's is picked by its ID.
+                "--login", "--pin", pin, "--sign", "--mechanism", mechanism, "--id",
+                java.util.HexFormat.of().formatHex("estuary-ca".getBytes(StandardCharsets.US_ASCII)),
                 "--signature-format", "openssl", "--input-file", data.toString(), "--output-file",
                 signature.toString()), hsmEnv, false);
         Signature verifier = Signature.getInstance(ec ? "NONEwithECDSA" : "SHA256withRSA");
