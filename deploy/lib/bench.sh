@@ -1,7 +1,8 @@
 # Measuring the running stack: the load benchmark and the CPU profiler.
 # shellcheck shell=bash
 
-# The load benchmark against the running stack (deploy/estuary up first); prints and writes bench-results.md.
+# The load benchmark against the running stack (deploy/estuary up first); prints and writes bench-results.md
+# (--after-restart: bench-results-after-restart.md; --ocsp: bench-results-ocsp.md).
 bench() {
   service_env
   # Built again when one of its sources changed since its last build (Maven rewrites classpath.txt at every build),
@@ -13,6 +14,18 @@ bench() {
   fi
   curl -sf "$(health_url est-frontend)" >/dev/null || die "the stack is not up: run deploy/estuary up"
   local first=()
+  if [ "${1:-}" = --ocsp ]; then
+    # OCSP and the CRL over a fleet issued for the run (100,000 certificates by default, every tenth revoked through
+    # the operator API). Options after it (e.g. --fleet 20000 --duration PT10S) override the defaults.
+    shift
+    # shellcheck disable=SC2086 # word splitting wanted: a list of JVM options
+    java ${ESTUARY_BENCH_JAVA_OPTS-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+      -cp "$ROOT/load-bench/target/classes:$(cat "$ROOT/load-bench/target/classpath.txt")" \
+      io.estuary.bench.OcspBenchmark --responder "http://127.0.0.1:$ESTUARY_REVOCATION_PORT" \
+      --renewal "http://127.0.0.1:$ESTUARY_RENEWAL_PORT" --ca "$STATE/pki/ca.pem" --estuary "$ROOT/deploy/estuary" \
+      --crl-alias "$ESTUARY_CA_ALIAS" --signer-log "$STATE/logs/ca-signer.log" --out "$ROOT/bench-results-ocsp.md" "$@"
+    return
+  fi
   if [ "${1:-}" = --after-restart ]; then
     # What a freshly started stack serves (a scale-out, a rolling update, a crash): the services are stopped and
     # started again, and the row starts the moment all of them report ready, with no warm-up. Options after it

@@ -1,9 +1,6 @@
 package io.estuary.bench;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
@@ -223,7 +219,7 @@ public final class EnrollmentBenchmark {
             SSLContext tls = TestTls.trusting(trust);
             Thread worker = new Thread(() -> {
                 int count = 0;
-                Connection connection = null;
+                HttpConnection connection = null;
                 while (Instant.now().isBefore(end[0])) {
                     byte[] csr = csrs.poll();
                     if (csr == null) {
@@ -236,13 +232,13 @@ public final class EnrollmentBenchmark {
                             if (connection != null) {
                                 connection.close();
                             }
-                            connection = new Connection(tls, host, port);
+                            connection = HttpConnection.tls(tls, host, port);
                             handshakes.increment();
                             if (connection.resumed) {
                                 resumed.increment();
                             }
                         }
-                        int status = connection.post(PATH, authorization, csr, keepAlive);
+                        int status = connection.post(PATH, authorization, "application/pkcs10", csr, keepAlive).status();
                         if (mode == Mode.NEW) {
                             // Not resumed by the next connection: a full handshake every time.
                             connection.forgetSession();
@@ -360,7 +356,7 @@ public final class EnrollmentBenchmark {
      * Waits (two minutes at most) until the stack is nearly idle: the audit trail and the renewal tracker lag behind
      * a busy row at their lower priority and catch up after it, and a row measured meanwhile shares the CPU with them.
      */
-    private static void awaitQuiet() throws InterruptedException {
+    static void awaitQuiet() throws InterruptedException {
         if (!ProcessCpu.available()) {
             return;
         }
@@ -398,10 +394,32 @@ public final class EnrollmentBenchmark {
 
     /** The signer alone: requests published straight to Kafka, certificates per second back through the HSM. */
     private static String signerOnly(int count) throws Exception {
-        List<byte[]> csrs = csrs(count);
+        LongAdder issued = new LongAdder();
+        Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
+        double seconds = signDirectly(csrs(count), r -> {
+            if (r.issued()) {
+                issued.increment();
+            } else {
+                rejected.computeIfAbsent(r.reason(), k -> new LongAdder()).increment();
+            }
+        }, Duration.ofMinutes(5));
+        if (!rejected.isEmpty()) {
+            // A rejection costs no HSM signature: a figure that counted them would measure nothing.
+            throw new IllegalStateException("the signer rejected requests of the signer-alone run: " + rejected);
+        }
+        return String.format("Signer alone (Kafka in, HSM signature, Kafka out): %d certificates in %.1f s = "
+                + "%.0f certificates/s", issued.sum(), seconds, issued.sum() / seconds);
+    }
+
+    /**
+     * Publishes one request per CSR straight to the CSR topic (past the frontend) and hands the signer's answer to each
+     * to {@code answers}; returns the seconds from the first request to the last answer.
+     */
+    static double signDirectly(List<byte[]> csrs, java.util.function.Consumer<IssuanceResult> answers,
+            Duration timeout) throws Exception {
         Set<String> ids = ConcurrentHashMap.newKeySet();
         List<CsrSubmitted> requests = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < csrs.size(); i++) {
             String id = UUID.randomUUID().toString();
             ids.add(id);
             // The pool holds HTTP bodies (base64 already); the event carries the CSR as compact base64.
@@ -409,8 +427,6 @@ public final class EnrollmentBenchmark {
                     Base64Body.compact(Base64Body.decode(new String(csrs.get(i), StandardCharsets.US_ASCII))),
                     Instant.now()));
         }
-        LongAdder issued = new LongAdder();
-        Map<String, LongAdder> rejected = new ConcurrentHashMap<>();
         try (KafkaTestClient kafka = new KafkaTestClient();
                 KafkaTestClient.Tail results = kafka.tail(Topics.ISSUANCE_RESULTS)) {
             Instant start = Instant.now();
@@ -420,25 +436,15 @@ public final class EnrollmentBenchmark {
             kafka.flush();
             results.await(IssuanceResult.class, r -> {
                 if (ids.remove(r.requestId())) {
-                    if (r.issued()) {
-                        issued.increment();
-                    } else {
-                        rejected.computeIfAbsent(r.reason(), k -> new LongAdder()).increment();
-                    }
+                    answers.accept(r);
                 }
                 return ids.isEmpty();
-            }, Duration.ofMinutes(5));
-            double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-            if (!rejected.isEmpty()) {
-                // A rejection costs no HSM signature: a figure that counted them would measure nothing.
-                throw new IllegalStateException("the signer rejected requests of the signer-alone run: " + rejected);
-            }
-            return String.format("Signer alone (Kafka in, HSM signature, Kafka out): %d certificates in %.1f s = "
-                    + "%.0f certificates/s", issued.sum(), seconds, issued.sum() / seconds);
+            }, timeout);
+            return Duration.between(start, Instant.now()).toMillis() / 1000.0;
         }
     }
 
-    private static List<byte[]> csrs(int count) {
+    static List<byte[]> csrs(int count) {
         // A few keys, many subjects: distinct CSRs at a fraction of the cost of a key pair each.
         KeyPair[] keys = new KeyPair[16];
         for (int i = 0; i < keys.length; i++) {
@@ -455,89 +461,11 @@ public final class EnrollmentBenchmark {
                 .toList();
     }
 
-    private static double percentile(long[] sorted, int p) {
+    static double percentile(long[] sorted, int p) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
         int index = (int) Math.min(sorted.length - 1, Math.ceil(p / 100.0 * sorted.length) - 1);
         return sorted[Math.max(0, index)] / 1_000_000.0;
-    }
-
-    /**
-     * One HTTP/1.1 connection over TLS; enough of HTTP for EST answers with a Content-Length. Connections of one
-     * {@link SSLContext} to one host and port resume the session JSSE cached from the one before (a TLS 1.3 ticket
-     * arrives after the handshake and is taken in when the answer is read), unless it was forgotten.
-     */
-    static final class Connection {
-        private final SSLSocket socket;
-        private final OutputStream out;
-        private final InputStream in;
-        private final String host;
-        /** Whether the handshake resumed a session: a resumed session keeps the creation time of its first. */
-        final boolean resumed;
-
-        Connection(SSLContext tls, String host, int port) throws IOException {
-            this.host = host;
-            long opened = System.currentTimeMillis();
-            socket = (SSLSocket) tls.getSocketFactory().createSocket(host, port);
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(60_000);
-            socket.startHandshake();
-            resumed = socket.getSession().getCreationTime() < opened;
-            out = socket.getOutputStream();
-            in = new BufferedInputStream(socket.getInputStream());
-        }
-
-        /** Takes this connection's session out of the client's cache, so the next connection cannot resume it. */
-        void forgetSession() {
-            socket.getSession().invalidate();
-        }
-
-        int post(String path, String authorization, byte[] body, boolean keepAlive) throws IOException {
-            String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: " + authorization
-                    + "\r\nContent-Type: application/pkcs10\r\nContent-Length: " + body.length + "\r\n"
-                    + (keepAlive ? "" : "Connection: close\r\n") + "\r\n";
-            out.write(head.getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            String status = line();
-            if (status == null) {
-                throw new IOException("connection closed");
-            }
-            int length = 0;
-            String header;
-            while ((header = line()) != null && !header.isEmpty()) {
-                int colon = header.indexOf(':');
-                if (colon > 0 && header.substring(0, colon).equalsIgnoreCase("content-length")) {
-                    length = Integer.parseInt(header.substring(colon + 1).trim());
-                }
-            }
-            in.readNBytes(length);
-            return Integer.parseInt(status.split(" ")[1]);
-        }
-
-        private String line() throws IOException {
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1) {
-                if (c == '\n') {
-                    int last = line.length() - 1;
-                    if (last >= 0 && line.charAt(last) == '\r') {
-                        line.setLength(last);
-                    }
-                    return line.toString();
-                }
-                line.append((char) c);
-            }
-            return line.length() == 0 ? null : line.toString();
-        }
-
-        void close() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // closing anyway
-            }
-        }
     }
 }
