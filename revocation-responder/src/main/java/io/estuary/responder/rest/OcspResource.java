@@ -18,7 +18,9 @@ import org.jboss.logging.Logger;
 import io.estuary.pki.ocsp.OcspRefusal;
 import io.estuary.pki.ocsp.OcspResponder;
 import io.estuary.responder.service.OcspService;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
  * OCSP over HTTP (RFC 6960 Appendix A): POST of a DER request, or GET of its base64 (URL-encoded) in the path. A
@@ -26,7 +28,7 @@ import io.smallrye.common.annotation.Blocking;
  * are OCSP answers with 200, as clients expect them.
  */
 @Path("/ocsp")
-@Blocking
+@NonBlocking
 public class OcspResource {
     static final String REQUEST = "application/ocsp-request";
     static final String RESPONSE = "application/ocsp-response";
@@ -37,30 +39,44 @@ public class OcspResource {
 
     @POST
     @Consumes(REQUEST)
-    public Response post(byte[] request) {
+    public Uni<Response> post(byte[] request) {
         return answer(request);
     }
 
     @GET
     @Path("{request: .+}")
-    public Response get(@Encoded @PathParam("request") String encoded) {
+    public Uni<Response> get(@Encoded @PathParam("request") String encoded) {
         byte[] request;
         try {
             // A '+' of base64 stays a '+' (URLDecoder would make it a space); %2B, %2F and %3D are decoded.
             request = Base64.getDecoder().decode(URLDecoder.decode(encoded.replace("+", "%2B"),
                     StandardCharsets.US_ASCII));
         } catch (IllegalArgumentException e) {
-            return refused(new OcspRefusal(OcspRefusal.Status.MALFORMED_REQUEST, "not base64"));
+            return Uni.createFrom().item(refused(new OcspRefusal(OcspRefusal.Status.MALFORMED_REQUEST, "not base64")));
         }
         return answer(request);
     }
 
-    private Response answer(byte[] request) {
+    /**
+     * A kept answer is sent from the I/O thread; one to be signed (a token operation that may block) is made on a
+     * worker thread.
+     */
+    private Uni<Response> answer(byte[] request) {
         try {
-            return Response.ok(ocsp.answer(request), RESPONSE).build();
+            byte[] kept = ocsp.kept(request);
+            if (kept != null) {
+                return Uni.createFrom().item(Response.ok(kept, RESPONSE).build());
+            }
         } catch (OcspRefusal refusal) {
-            return refused(refusal);
+            return Uni.createFrom().item(refused(refusal));
         }
+        return Uni.createFrom().item(() -> {
+            try {
+                return Response.ok(ocsp.answer(request), RESPONSE).build();
+            } catch (OcspRefusal refusal) {
+                return refused(refusal);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private static Response refused(OcspRefusal refusal) {

@@ -145,12 +145,11 @@ public class OcspService {
         if (!query.shareable()) {
             return sign(current, query, id -> status(issuer, id.getSerialNumber()), now).der();
         }
-        String key = query.cacheKey();
-        Cached cached = cache.get(key);
-        if (cached != null && cached.hashAlgorithm().equals(query.hashAlgorithm())
-                && now.isBefore(cached.answer().nextUpdate().minus(config.ocsp().refreshBefore()))) {
-            return cached.answer().der();
+        byte[] kept = kept(query, now);
+        if (kept != null) {
+            return kept;
         }
+        String key = query.cacheKey();
         BigInteger serial = query.serialNumbers().get(0);
         SerialStatus status = status(issuer, serial);
         OcspResponder.Answer answer = sign(current, query, id -> status, now);
@@ -162,6 +161,30 @@ public class OcspService {
             }
         }
         return answer.der();
+    }
+
+    /**
+     * The answer to a request when it is kept signed and fresh, else null (nothing is signed, the token is not touched:
+     * cheap enough for an I/O thread).
+     *
+     * @throws OcspRefusal for a malformed request or one of another CA
+     */
+    public byte[] kept(byte[] request) {
+        OcspResponder current = responder;
+        if (current == null || !caughtUp) {
+            return null;
+        }
+        OcspQuery query = current.parse(request);
+        return query.shareable() ? kept(query, clock.instant()) : null;
+    }
+
+    private byte[] kept(OcspQuery query, Instant now) {
+        Cached cached = cache.get(query.cacheKey());
+        if (cached != null && cached.hashAlgorithm().equals(query.hashAlgorithm())
+                && now.isBefore(cached.answer().nextUpdate().minus(config.ocsp().refreshBefore()))) {
+            return cached.answer().der();
+        }
+        return null;
     }
 
     private OcspResponder.Answer sign(OcspResponder current, OcspQuery query,
