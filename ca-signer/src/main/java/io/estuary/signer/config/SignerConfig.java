@@ -1,12 +1,13 @@
 package io.estuary.signer.config;
 
+import io.estuary.profiles.HsmConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 @ConfigMapping(prefix = "estuary.signer")
 public interface SignerConfig {
 
-    Hsm hsm();
+    HsmConfig hsm();
 
     /** How long decided requests are remembered, so a request seen again is answered, not signed again. */
     @WithDefault("PT15M")
@@ -39,18 +40,4 @@ public interface SignerConfig {
      */
     @WithDefault("PT30S")
     java.time.Duration warmUp();
-
-    interface Hsm {
-        /** Path of the PKCS#11 module. */
-        @WithDefault("/usr/lib/softhsm/libsofthsm2.so")
-        String library();
-
-        /** Index among slots holding a token. */
-        @WithDefault("0")
-        int slotListIndex();
-
-        /** Environment variable holding the user PIN; {@code <name>_FILE} names a file holding it instead. */
-        @WithDefault("ESTUARY_HSM_PIN")
-        String pinVariable();
-    }
 }

@@ -10,13 +10,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.jboss.logging.Logger;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
-import io.estuary.pki.ca.IssuanceRehearsal;
+import io.estuary.pki.ca.IssuanceWarmUp;
 import io.estuary.pki.policy.CertificateProfile;
 import io.estuary.pki.policy.EstLabels;
 import io.estuary.pki.wire.Base64Body;
@@ -24,23 +22,13 @@ import io.estuary.signer.config.SignerConfig;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * A fresh signer rehearses its work before it reports ready: reading request events, checking CSRs, assembling and
- * signing certificates under every profile and writing the results' JSON, with throwaway keys and a throwaway CA held
- * in memory ({@link IssuanceRehearsal}), so the first minute of requests does not run interpreted code while the JIT
- * compilers take the CPU. The token's CA signs nothing and nothing is published; it ends after
+ * The signer's warm-up: besides checking CSRs and signing certificates under every profile, it reads request events
+ * and writes the results' JSON. The token's CA signs nothing and nothing is published; it ends after
  * {@code estuary.signer.warm-up} at most (0 skips it).
  */
 @Singleton
-public class WarmUp {
-    private static final Logger LOG = Logger.getLogger(WarmUp.class);
-    /** Enough rounds for the hot methods to reach the optimising compiler (some ten thousand calls each). */
-    static final int ROUNDS = 1_500;
-
-    private final Collection<CertificateProfile> profiles;
+public class WarmUp extends IssuanceWarmUp {
     private final ObjectMapper json;
-    private final Duration limit;
-    private final int rounds;
-    private volatile boolean done;
 
     @Inject
     public WarmUp(EstLabels labels, ObjectMapper json, SignerConfig config) {
@@ -48,49 +36,22 @@ public class WarmUp {
     }
 
     public WarmUp(Collection<CertificateProfile> profiles, ObjectMapper json, Duration limit, int rounds) {
-        this.profiles = profiles;
+        super(profiles, limit, rounds);
         this.json = json;
-        this.limit = limit;
-        this.rounds = rounds;
     }
 
-    void start(@Observes StartupEvent event) {
-        Thread thread = new Thread(this::rehearse, "estuary-warm-up");
-        thread.setDaemon(true);
-        thread.start();
+    void onStartup(@Observes StartupEvent event) {
+        start();
     }
 
-    /** Whether the rehearsal is over (done, skipped, or failed: it never keeps the signer from signing). */
-    public boolean done() {
-        return done;
-    }
-
-    /** Runs the rehearsal on the calling thread, then marks it done. */
-    public void rehearse() {
-        long started = System.nanoTime();
-        int round = 0;
-        try {
-            if (!limit.isZero() && !limit.isNegative()) {
-                IssuanceRehearsal rehearsal = new IssuanceRehearsal(profiles);
-                long deadline = started + limit.toNanos();
-                for (; round < rounds && System.nanoTime() - deadline < 0; round++) {
-                    Instant now = Instant.now();
-                    for (byte[] der : rehearsal.round(now)) {
-                        String requestId = UUID.randomUUID().toString();
-                        byte[] request = json.writeValueAsBytes(new CsrSubmitted(requestId, "warm-up", "",
-                                "simpleenroll", Base64Body.compact(der), now));
-                        json.readValue(request, CsrSubmitted.class);
-                        json.writeValueAsBytes(new IssuanceResult(requestId, "warm-up", "",
-                                IssuanceResult.Outcome.ISSUED, null, "warm-up", "CN=warm-up", requestId, "CN=warm-up",
-                                now, now, Base64.getEncoder().encodeToString(der), now));
-                    }
-                }
-            }
-            LOG.infof("warmed up in %d ms (%d rounds)", (System.nanoTime() - started) / 1_000_000, round);
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.warnf("the warm-up stopped after %d rounds: %s; ready without it", round, e.toString());
-        } finally {
-            done = true;
-        }
+    @Override
+    protected void rehearseEvents(byte[] der, Instant now) throws java.io.IOException {
+        String requestId = UUID.randomUUID().toString();
+        byte[] request = json.writeValueAsBytes(new CsrSubmitted(requestId, "warm-up", "", "simpleenroll",
+                Base64Body.compact(der), now));
+        json.readValue(request, CsrSubmitted.class);
+        json.writeValueAsBytes(new IssuanceResult(requestId, "warm-up", "", IssuanceResult.Outcome.ISSUED, null,
+                "warm-up", "CN=warm-up", requestId, "CN=warm-up", now, now, Base64.getEncoder().encodeToString(der),
+                now));
     }
 }

@@ -12,9 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,10 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.estuary.contracts.CertificateRevoked;
 import io.estuary.contracts.Topics;
 import io.estuary.frontend.service.RevocationSource;
-import io.estuary.kafka.follower.Assignment;
-import io.estuary.kafka.follower.RecordHandler;
-import io.estuary.kafka.follower.Start;
-import io.estuary.kafka.follower.Subscription;
+import io.estuary.kafka.follower.EventReader;
 import io.estuary.kafka.quarkus.TopicFollowers;
 import io.quarkus.runtime.StartupEvent;
 
@@ -36,30 +30,28 @@ import io.quarkus.runtime.StartupEvent;
  * held.
  */
 @ApplicationScoped
-public class Revocations implements RevocationSource, RecordHandler {
+public class Revocations implements RevocationSource {
     private static final Logger LOG = Logger.getLogger(Revocations.class);
-    static final Subscription SUBSCRIPTION = new Subscription(Topics.REVOCATIONS, Start.beginning());
 
     @Inject
     TopicFollowers followers;
-    @Inject
-    ObjectMapper objectMapper;
 
     private final Map<String, CertificateRevoked> byCertificate = new ConcurrentHashMap<>();
-    /** The end offsets at the first start: read up to them, this instance knows every earlier revocation. */
-    private volatile Map<TopicPartition, Long> startEnds;
-    private volatile boolean caughtUp;
+    private final EventReader reader;
 
-    public Revocations() {
-    }
-
-    /** For tests: a handler to feed from a follower of their own. */
-    Revocations(ObjectMapper objectMapper) {
-        this.objectMapper = objectMapper;
+    @Inject
+    public Revocations(ObjectMapper objectMapper) {
+        reader = new EventReader(objectMapper, () -> LOG.infof("%d revoked certificates known",
+                byCertificate.size())).on(Topics.REVOCATIONS, CertificateRevoked.class, this::revoked);
     }
 
     void start(@Observes StartupEvent event) {
-        followers.follow("revocation-reader", SUBSCRIPTION, this);
+        followers.follow("revocation-reader", reader.subscription(), reader);
+    }
+
+    /** What the follower reads the revocation topic with (a test's follower of its own too). */
+    EventReader reader() {
+        return reader;
     }
 
     @Override
@@ -73,43 +65,14 @@ public class Revocations implements RevocationSource, RecordHandler {
 
     @Override
     public boolean caughtUp() {
-        return caughtUp;
+        return reader.caughtUp();
     }
 
-    @Override
-    public void started(Assignment assignment) {
-        if (startEnds == null) {
-            startEnds = assignment.endOffsets();
-        }
-        checkCaughtUp(assignment);
-    }
-
-    @Override
-    public void handle(ConsumerRecords<byte[], byte[]> records, Assignment assignment) {
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            handle(record);
-        }
-        checkCaughtUp(assignment);
-    }
-
-    private void checkCaughtUp(Assignment assignment) {
-        if (!caughtUp && startEnds.entrySet().stream()
-                .allMatch(end -> assignment.position(end.getKey()) >= end.getValue())) {
-            caughtUp = true;
-            LOG.infof("%d revoked certificates known", byCertificate.size());
-        }
-    }
-
-    private void handle(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            CertificateRevoked revoked = objectMapper.readValue(record.value(), CertificateRevoked.class);
-            if (byCertificate.putIfAbsent(key(new X500Principal(revoked.issuer()),
-                    new BigInteger(revoked.serialNumber(), 16)), revoked) == null && caughtUp) {
-                LOG.infof("certificate %s of '%s' revoked: %s", revoked.serialNumber(), revoked.issuer(),
-                        revoked.reason().rfcName());
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.warnf("skipped an unreadable revocation record at offset %d", record.offset());
+    private void revoked(CertificateRevoked revoked) {
+        if (byCertificate.putIfAbsent(key(new X500Principal(revoked.issuer()),
+                new BigInteger(revoked.serialNumber(), 16)), revoked) == null && reader.caughtUp()) {
+            LOG.infof("certificate %s of '%s' revoked: %s", revoked.serialNumber(), revoked.issuer(),
+                    revoked.reason().rfcName());
         }
     }
 

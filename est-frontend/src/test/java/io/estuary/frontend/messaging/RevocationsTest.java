@@ -61,8 +61,8 @@ class RevocationsTest {
         Revocations revocations = new Revocations(KafkaTestClient.JSON);
         assertTrue(revocations.revocationOf(certificate).isEmpty());
         assertFalse(revocations.caughtUp());
-        TopicFollower follower = new TopicFollower("revocation-reader", () -> consumer, Revocations.SUBSCRIPTION,
-                revocations, Duration.ofMillis(500), Duration.ofSeconds(30));
+        TopicFollower follower = new TopicFollower("revocation-reader", () -> consumer,
+                revocations.reader().subscription(), revocations.reader(), Duration.ofMillis(500), Duration.ofSeconds(30));
         follower.start();
         try {
             Instant deadline = Instant.now().plusSeconds(60);

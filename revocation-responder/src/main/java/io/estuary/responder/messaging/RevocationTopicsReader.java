@@ -10,10 +10,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,10 +18,7 @@ import io.estuary.contracts.CertificateRevoked;
 import io.estuary.contracts.CrlPublished;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.Topics;
-import io.estuary.kafka.follower.Assignment;
-import io.estuary.kafka.follower.RecordHandler;
-import io.estuary.kafka.follower.Start;
-import io.estuary.kafka.follower.Subscription;
+import io.estuary.kafka.follower.EventReader;
 import io.estuary.kafka.quarkus.TopicFollowers;
 import io.estuary.responder.service.CrlDistribution;
 import io.estuary.responder.service.OcspService;
@@ -38,9 +31,7 @@ import io.quarkus.runtime.StartupEvent;
  * responder answers tryLater rather than "unknown".
  */
 @ApplicationScoped
-public class RevocationTopicsReader implements RecordHandler {
-    private static final Logger LOG = Logger.getLogger(RevocationTopicsReader.class);
-
+public class RevocationTopicsReader {
     /** The fields of an issuance result the responder needs; the certificate itself is skipped unparsed. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Issued(IssuanceResult.Outcome outcome, String serialNumber, String issuer) {
@@ -55,41 +46,15 @@ public class RevocationTopicsReader implements RecordHandler {
     @Inject
     CrlDistribution crls;
 
-    private volatile Map<TopicPartition, Long> startEnds;
-
     void start(@Observes StartupEvent event) {
-        followers.follow("revocation-responder-reader", new Subscription(java.util.List.of(Topics.ISSUANCE_RESULTS,
-                Topics.REVOCATIONS, Topics.CRLS), Start.beginning(), Map.of(
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000",
-                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                        Integer.toString(Topics.CRLS_MAX_MESSAGE_BYTES)), java.time.Duration.ofMillis(500)), this);
-    }
-
-    @Override
-    public void started(Assignment assignment) {
-        if (startEnds == null) {
-            startEnds = assignment.endOffsets();
-        }
-        checkCaughtUp(assignment);
-    }
-
-    @Override
-    public void handle(ConsumerRecords<byte[], byte[]> records, Assignment assignment) {
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            try {
-                switch (record.topic()) {
-                    case Topics.ISSUANCE_RESULTS -> issued(objectMapper.readValue(record.value(), Issued.class));
-                    case Topics.REVOCATIONS -> revoked(objectMapper.readValue(record.value(),
-                            CertificateRevoked.class));
-                    case Topics.CRLS -> crl(objectMapper.readValue(record.value(), CrlPublished.class));
-                    default -> LOG.warnf("a record of topic %s", record.topic());
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                LOG.warnf("skipped an unreadable record at %s-%d offset %d", record.topic(), record.partition(),
-                        record.offset());
-            }
-        }
-        checkCaughtUp(assignment);
+        EventReader reader = new EventReader(objectMapper, ocsp::caughtUp)
+                .on(Topics.ISSUANCE_RESULTS, Issued.class, this::issued)
+                .on(Topics.REVOCATIONS, CertificateRevoked.class, this::revoked)
+                .on(Topics.CRLS, CrlPublished.class, this::crl);
+        followers.follow("revocation-responder-reader", reader.subscription().withConsumerProperties(Map.of(
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(Topics.CRLS_MAX_MESSAGE_BYTES))),
+                reader);
     }
 
     private void issued(Issued result) {
@@ -108,12 +73,5 @@ public class RevocationTopicsReader implements RecordHandler {
         Instant thisUpdate = crl.thisUpdate();
         crls.published(crl.alias(), new BigInteger(crl.crlNumber()), thisUpdate, crl.nextUpdate(),
                 Base64.getDecoder().decode(crl.crl()));
-    }
-
-    private void checkCaughtUp(Assignment assignment) {
-        if (!ocsp.isCaughtUp() && startEnds.entrySet().stream()
-                .allMatch(end -> assignment.position(end.getKey()) >= end.getValue())) {
-            ocsp.caughtUp();
-        }
     }
 }

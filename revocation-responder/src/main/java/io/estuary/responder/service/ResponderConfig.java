@@ -2,12 +2,13 @@ package io.estuary.responder.service;
 
 import java.time.Duration;
 
+import io.estuary.profiles.HsmConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 @ConfigMapping(prefix = "estuary.responder")
 public interface ResponderConfig {
-    Hsm hsm();
+    HsmConfig hsm();
 
     Ocsp ocsp();
 
@@ -27,19 +28,5 @@ public interface ResponderConfig {
         /** How often the token is read again for a rolled responder key. */
         @WithDefault("PT10M")
         Duration reload();
-    }
-
-    interface Hsm {
-        /** Path of the PKCS#11 module. */
-        @WithDefault("/usr/lib/softhsm/libsofthsm2.so")
-        String library();
-
-        /** Index among slots holding a token. */
-        @WithDefault("0")
-        int slotListIndex();
-
-        /** Environment variable holding the user PIN; {@code <name>_FILE} names a file holding it instead. */
-        @WithDefault("ESTUARY_HSM_PIN")
-        String pinVariable();
     }
 }
