@@ -1,5 +1,8 @@
 package io.estuary.profiles;
 
+import java.util.Arrays;
+
+import io.estuary.pki.token.Pkcs11Token;
 import io.smallrye.config.WithDefault;
 
 /**
@@ -18,4 +21,17 @@ public interface HsmConfig {
     /** Environment variable holding the user PIN; {@code <name>_FILE} names a file holding it instead. */
     @WithDefault("ESTUARY_HSM_PIN")
     String pinVariable();
+
+    /**
+     * Logs in to the token with the PIN from the environment, under the provider name given; the PIN is wiped from
+     * memory afterwards, whether or not the login succeeded.
+     */
+    default Pkcs11Token open(String providerName) {
+        char[] pin = Pkcs11Token.pinFromEnvironment(pinVariable());
+        try {
+            return Pkcs11Token.open(new Pkcs11Token.Settings(providerName, library(), slotListIndex()), pin);
+        } finally {
+            Arrays.fill(pin, '\0');
+        }
+    }
 }

@@ -80,11 +80,8 @@ public class SigningService {
         if (token != null && unavailableReason == null) {
             return true;
         }
-        char[] pin = null;
         try {
-            pin = Pkcs11Token.pinFromEnvironment(config.hsm().pinVariable());
-            Pkcs11Token opened = Pkcs11Token.open(
-                    new Pkcs11Token.Settings("estuary", config.hsm().library(), config.hsm().slotListIndex()), pin);
+            Pkcs11Token opened = config.hsm().open("estuary");
             for (String alias : new TreeSet<>(labels.profiles().values().stream().map(CertificateProfile::caAlias)
                     .toList())) {
                 CertificateAuthority ca = CertificateAuthority.inToken(opened, alias);
@@ -100,10 +97,6 @@ public class SigningService {
             unavailableReason = e.getMessage();
             LOG.errorf("CA not available: %s", e.getMessage());
             return false;
-        } finally {
-            if (pin != null) {
-                Arrays.fill(pin, '\0');
-            }
         }
     }
 

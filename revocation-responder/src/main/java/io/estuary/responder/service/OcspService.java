@@ -4,7 +4,6 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -81,11 +80,8 @@ public class OcspService {
 
     /** Reads each CA's newest responder key from the token; keeps the current ones if they are still the newest. */
     final synchronized boolean load() {
-        char[] pin = null;
         try {
-            pin = Pkcs11Token.pinFromEnvironment(config.hsm().pinVariable());
-            Pkcs11Token token = Pkcs11Token.open(new Pkcs11Token.Settings("estuary-ocsp", config.hsm().library(),
-                    config.hsm().slotListIndex()), pin);
+            Pkcs11Token token = config.hsm().open("estuary-ocsp");
             List<String> aliases = new ArrayList<>();
             for (String ca : new TreeSet<>(labels.profiles().values().stream().map(CertificateProfile::caAlias)
                     .toList())) {
@@ -115,10 +111,6 @@ public class OcspService {
             unavailableReason = e.getMessage();
             LOG.errorf("OCSP responder keys not available: %s", e.getMessage());
             return false;
-        } finally {
-            if (pin != null) {
-                Arrays.fill(pin, '\0');
-            }
         }
     }
 
