@@ -13,23 +13,67 @@ bench() {
   fi
   curl -sf "$(health_url est-frontend)" >/dev/null || die "the stack is not up: run deploy/estuary up"
   local first=()
-  if [ "${1:-}" = --after-restart ]; then
-    # What a freshly started stack serves (a scale-out, a rolling update, a crash): the services are stopped and
-    # started again, and the row starts the moment all of them report ready, with no warm-up. Options after it
-    # (e.g. --duration PT30S) override the row's defaults.
-    shift
-    log "restarting the services for the after-restart row"
-    services_down
-    local started=$SECONDS
-    services_up
-    first=(--after-restart "the services ready $((SECONDS - started)) s after they were started" --warmup PT0S
-      --connections kept-alive --concurrency 32 --duration PT60S --out "$ROOT/bench-results-after-restart.md")
-  fi
+  case ${1:-} in
+    --after-restart)
+      # What a freshly started stack serves (a scale-out, a rolling update, a crash): the services are stopped and
+      # started again, and the row starts the moment all of them report ready, with no warm-up. Options after it
+      # (e.g. --duration PT30S) override the row's defaults.
+      shift
+      log "restarting the services for the after-restart row"
+      services_down
+      local started=$SECONDS
+      services_up
+      first=(--after-restart "the services ready $((SECONDS - started)) s after they were started" --warmup PT0S
+        --connections kept-alive --concurrency 32 --duration PT60S --out "$ROOT/bench-results-after-restart.md") ;;
+    --scale-out) shift; bench_scale_out "$@"; return ;;
+  esac
+  bench_run "${first[@]}" "$@"
+}
+
+# One run of the load generator, its workers spread over the frontends that run (round-robin by worker).
+bench_run() {
   # shellcheck disable=SC2086 # word splitting wanted: a list of JVM options
   java ${ESTUARY_BENCH_JAVA_OPTS-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
     -cp "$ROOT/load-bench/target/classes:$(cat "$ROOT/load-bench/target/classpath.txt")" \
-    io.estuary.bench.EnrollmentBenchmark --host localhost --port "$ESTUARY_EST_PORT" \
-    --trust "$STATE/pki/tls-trust-anchor.pem" --user estuary-demo --out "$ROOT/bench-results.md" "${first[@]}" "$@"
+    io.estuary.bench.EnrollmentBenchmark --host localhost --port "$(running_est_ports)" --stack "$(stack_shape)" \
+    --trust "$STATE/pki/tls-trust-anchor.pem" --user estuary-demo --out "$ROOT/bench-results.md" "$@"
+}
+
+# How many frontends and signers run now, for the results ("2 frontends, 2 signers").
+stack_shape() {
+  local s i n shape=()
+  for s in est-frontend ca-signer; do
+    n=0
+    for i in $(started_instances "$s"); do if pid_alive "$STATE/run/$i.pid"; then n=$((n + 1)); fi; done
+    case $s in est-frontend) shape+=("$n frontend$([ "$n" = 1 ] || echo s)") ;;
+      ca-signer) shape+=("$n signer$([ "$n" = 1 ] || echo s)") ;; esac
+  done
+  echo "${shape[0]}, ${shape[1]}"
+}
+
+# Scale-out on the one machine: kept-alive rows at c=32 and c=128 with one frontend and one signer, then with two of
+# each, in one run. The services are restarted with each shape and warmed up (--warmup, ten minutes by default)
+# before its rows, so both shapes start from fresh JVMs. Options after --scale-out (e.g. --warmup PT20S --duration
+# PT10S) override the rows' defaults. Writes bench-results-scale-out-1x1.md, -2x2.md and both in
+# bench-results-scale-out.md; the stack is left with two frontends and two signers.
+bench_scale_out() {
+  local shape out=$ROOT/bench-results-scale-out.md
+  for shape in 1x1 2x2; do
+    log "scale-out: restarting the services with ${shape%x*} frontend(s) and ${shape#*x} signer(s)"
+    services_down
+    ESTUARY_FRONTENDS=${shape%x*} ESTUARY_SIGNERS=${shape#*x} services_up
+    bench_run --connections kept-alive --concurrency 32,128 --retry-concurrency 0 --signer-requests 0 \
+      --out "$ROOT/bench-results-scale-out-$shape.md" "$@"
+  done
+  {
+    printf '# Scale-out on one machine: one frontend and one signer, then two of each\n'
+    for shape in 1x1 2x2; do
+      printf '\n## %s frontend(s), %s signer(s)\n\n' "${shape%x*}" "${shape#*x}"
+      cat "$ROOT/bench-results-scale-out-$shape.md"
+    done
+  } > "$out"
+  log "written to $out; the stack runs two frontends and two signers now (deploy/estuary services-up goes back to" \
+    "ESTUARY_FRONTENDS and ESTUARY_SIGNERS, one each by default)"
 }
 
 # Where a running service spends its CPU, by sampling it with async-profiler (attached through jcmd, so nothing
@@ -46,9 +90,11 @@ profile() {
   done
   [[ $seconds =~ ^[1-9][0-9]*$ ]] || die "--seconds must be a whole number of seconds"
   case $service in
-    ca-signer|est-frontend|audit-service|renewal-scheduler|revocation-responder) pidfile=$STATE/run/$service.pid ;;
+    # A further frontend or signer by its instance name (est-frontend-2, ca-signer-2).
+    ca-signer|est-frontend|audit-service|renewal-scheduler|revocation-responder|ca-signer-[2-9]|est-frontend-[2-9])
+      pidfile=$STATE/run/$service.pid ;;
     kafka) pidfile=$STATE/kafka/kafka.pid ;;
-    *) die "usage: deploy/estuary profile ca-signer|est-frontend|audit-service|renewal-scheduler|revocation-responder|kafka [--seconds 30]" ;;
+    *) die "usage: deploy/estuary profile ca-signer[-N]|est-frontend[-N]|audit-service|renewal-scheduler|revocation-responder|kafka [--seconds 30]" ;;
   esac
   pid_alive "$pidfile" || die "$service is not running: run deploy/estuary up"
   local pid lib dir=$CACHE/async-profiler-$ASYNC_PROFILER_VERSION
