@@ -30,13 +30,36 @@ bench() {
   bench_run "${first[@]}" "$@"
 }
 
-# One run of the load generator, its workers spread over the frontends that run (round-robin by worker).
+# One run of the load generator, its workers spread over the frontends that run (round-robin by worker), each with
+# the demo credential, or with one of ESTUARY_BENCH_CREDENTIALS credentials of its own (round-robin too).
 bench_run() {
+  local credentials=()
+  if [ "${ESTUARY_BENCH_CREDENTIALS:-0}" != 0 ]; then
+    credentials=(--credentials "$(bench_credentials "$ESTUARY_BENCH_CREDENTIALS")")
+  fi
   # shellcheck disable=SC2086 # word splitting wanted: a list of JVM options
   java ${ESTUARY_BENCH_JAVA_OPTS-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
     -cp "$ROOT/load-bench/target/classes:$(cat "$ROOT/load-bench/target/classpath.txt")" \
     io.estuary.bench.EnrollmentBenchmark --host localhost --port "$(running_est_ports)" --stack "$(stack_shape)" \
-    --trust "$STATE/pki/tls-trust-anchor.pem" --user estuary-demo --out "$ROOT/bench-results.md" "$@"
+    --trust "$STATE/pki/tls-trust-anchor.pem" --user estuary-demo "${credentials[@]}" --out "$ROOT/bench-results.md" \
+    "$@"
+}
+
+# The benchmark's own enrollment credentials, estuary-bench-1 to -N (label default), provisioned in Keycloak once and
+# kept in secrets/bench-credentials ("user:password" a line, mode 600); prints the file's name. The request topic is
+# keyed by requester: with the one demo credential every request takes one partition, so one signer, whatever the
+# number of signers (see docs/performance.md#scale-out).
+bench_credentials() {
+  [[ $1 =~ ^[1-9][0-9]{0,2}$ ]] || die "ESTUARY_BENCH_CREDENTIALS takes 0 to 999, got '$1'"
+  local file=$STATE/secrets/bench-credentials i out
+  mkdir -p "$STATE/secrets"
+  (umask 077; touch "$file")
+  for ((i = $(wc -l < "$file") + 1; i <= $1; i++)); do
+    out=$(provision_device "estuary-bench-$i" --labels default 2>/dev/null) \
+      || die "could not provision estuary-bench-$i (remove it in Keycloak, or $file, and try again)"
+    printf 'estuary-bench-%s:%s\n' "$i" "$(awk '$1 == "password" {print $2}' <<< "$out")" >> "$file"
+  done
+  echo "$file"
 }
 
 # How many frontends and signers run now, for the results ("2 frontends, 2 signers").
@@ -58,6 +81,8 @@ stack_shape() {
 # bench-results-scale-out.md; the stack is left with two frontends and two signers.
 bench_scale_out() {
   local shape out=$ROOT/bench-results-scale-out.md
+  # Many requesters, as a fleet has: a single one would put every request on one partition of the request topic.
+  export ESTUARY_BENCH_CREDENTIALS=${ESTUARY_BENCH_CREDENTIALS:-32}
   for shape in 1x1 2x2; do
     log "scale-out: restarting the services with ${shape%x*} frontend(s) and ${shape#*x} signer(s)"
     services_down

@@ -49,7 +49,8 @@ import io.estuary.testkit.TestTls;
  * <p>
  * With several ports (several frontends on the one host), worker n enrolls through port n modulo their number, so each
  * frontend gets an equal share of the connections. {@code --stack} describes the stack measured for the results
- * ("2 frontends, 2 signers").
+ * ("2 frontends, 2 signers"). With {@code --credentials FILE} ("user:password" a line) worker n enrolls with the n-th
+ * credential modulo their number.
  *
  * <pre>
  * EnrollmentBenchmark --host localhost --port 8443[,8444...] --trust tls-trust-anchor.pem --user U --password P
@@ -57,6 +58,7 @@ import io.estuary.testkit.TestTls;
  *                     [--concurrency 1,8,32,128] [--connections kept-alive,new,resumed] [--signer-requests 3000]
  *                     [--retry-concurrency 32] [--intervals PT10S] [--max-csrs 200000] [--warmup PT10M]
  *                     [--after-restart "ready 41 s after services-up"] [--stack "1 frontend, 1 signer"]
+ *                     [--credentials user-password-lines.txt]
  *                     [--out bench.md]
  * </pre>
  */
@@ -89,7 +91,8 @@ public final class EnrollmentBenchmark {
     private final int[] ports;
     /** The trust anchor; each worker has an SSLContext of its own, so it resumes only its own sessions. */
     private final Path trust;
-    private final String authorization;
+    /** HTTP Basic credentials; worker n enrolls with the n-th modulo their number. */
+    private final List<String> authorizations;
     /** When set, the throughput of every interval of each row is printed too (is it flat over a long run?). */
     private Duration interval;
     private final StringBuilder series = new StringBuilder();
@@ -99,11 +102,11 @@ public final class EnrollmentBenchmark {
     private int maxCsrs = 200_000;
     private Path latencyLog;
 
-    private EnrollmentBenchmark(String host, int[] ports, Path trust, String authorization) {
+    private EnrollmentBenchmark(String host, int[] ports, Path trust, List<String> authorizations) {
         this.host = host;
         this.ports = ports;
         this.trust = trust;
-        this.authorization = authorization;
+        this.authorizations = authorizations;
     }
 
     public static void main(String[] args) throws Exception {
@@ -124,10 +127,19 @@ public final class EnrollmentBenchmark {
         // --intervals PT10S: throughput per interval as well; --max-csrs: the pool for long runs (memory and set-up).
         Duration interval = options.containsKey("intervals") ? Duration.parse(options.get("intervals")) : null;
         int maxCsrs = Integer.parseInt(options.getOrDefault("max-csrs", "200000"));
+        // --credentials FILE: "user:password" a line, one per worker in turn. The request topic is keyed by requester,
+        // so a fleet's many credentials spread over its partitions (and signers), where one would use one of them.
+        List<String> credentials = options.containsKey("credentials")
+                ? Files.readAllLines(Path.of(options.get("credentials"))).stream().map(String::strip)
+                        .filter(line -> !line.isEmpty()).toList()
+                : List.of(options.getOrDefault("user", "estuary-demo") + ":"
+                        + options.getOrDefault("password", System.getenv("ESTUARY_DEMO_PASSWORD")));
+        if (credentials.isEmpty()) {
+            throw new IllegalArgumentException("no credentials in " + options.get("credentials"));
+        }
         EnrollmentBenchmark bench = new EnrollmentBenchmark(host, ports, Path.of(options.get("trust")),
-                "Basic " + Base64.getEncoder().encodeToString((options.getOrDefault("user", "estuary-demo") + ":"
-                        + options.getOrDefault("password", System.getenv("ESTUARY_DEMO_PASSWORD")))
-                        .getBytes(StandardCharsets.UTF_8)));
+                credentials.stream().map(c -> "Basic " + Base64.getEncoder().encodeToString(
+                        c.getBytes(StandardCharsets.UTF_8))).toList());
         bench.interval = interval;
         bench.maxCsrs = maxCsrs;
         // --latency-log FILE: every measured enrollment's start and latency, to see whether slow ones come together.
@@ -234,6 +246,7 @@ public final class EnrollmentBenchmark {
             starts.add(startedAt);
             int index = w;
             int port = ports[w % ports.length];
+            String authorization = authorizations.get(w % authorizations.size());
             // A device's own session cache: with one shared by all workers, one worker would resume another's session.
             SSLContext tls = TestTls.trusting(trust);
             Thread worker = new Thread(() -> {
