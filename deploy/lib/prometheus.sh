@@ -11,18 +11,18 @@ start_prometheus() {
   command -v prometheus >/dev/null || ensure_packages
   if pid_alive "$PROMETHEUS_DIR/prometheus.pid"; then return; fi
   mkdir -p "$PROMETHEUS_DIR/data" "$STATE/logs"
-  local job port
+  local service targets i
   {
     printf 'global:\n  scrape_interval: %s\n  evaluation_interval: %s\n' \
       "${ESTUARY_PROMETHEUS_SCRAPE_INTERVAL:-15s}" "${ESTUARY_PROMETHEUS_SCRAPE_INTERVAL:-15s}"
     printf 'rule_files:\n  - %s\n' "$ROOT/deploy/prometheus/estuary-alerts.yml"
     printf 'scrape_configs:\n'
-    for job in est-frontend:$ESTUARY_FRONTEND_MANAGEMENT_PORT ca-signer:$ESTUARY_SIGNER_MANAGEMENT_PORT \
-        audit-service:$ESTUARY_AUDIT_PORT renewal-scheduler:$ESTUARY_RENEWAL_PORT \
-        revocation-responder:$ESTUARY_REVOCATION_PORT; do
-      port=${job#*:}
-      printf '  - job_name: estuary-%s\n    metrics_path: /q/metrics\n    static_configs:\n      - targets: ["127.0.0.1:%s"]\n' \
-        "${job%%:*}" "$port"
+    # One job per service, with a target per instance (ESTUARY_FRONTENDS, ESTUARY_SIGNERS).
+    for service in est-frontend ca-signer audit-service renewal-scheduler revocation-responder; do
+      targets=
+      for i in $(service_instances "$service"); do targets+=${targets:+, }\"127.0.0.1:$(management_port "$i")\"; done
+      printf '  - job_name: estuary-%s\n    metrics_path: /q/metrics\n    static_configs:\n      - targets: [%s]\n' \
+        "$service" "$targets"
     done
   } >"$PROMETHEUS_DIR/prometheus.yml"
   promtool check config "$PROMETHEUS_DIR/prometheus.yml" >/dev/null \

@@ -25,7 +25,7 @@ print_info() {
   cat <<EOF
 
 Estuary is up.
-  EST base URL     https://localhost:$ESTUARY_EST_PORT/.well-known/est
+  EST base URL     https://localhost:$ESTUARY_EST_PORT/.well-known/est$(extra_frontends_info)
   Trust anchor     $STATE/pki/tls-trust-anchor.pem   (pass to clients: curl --cacert, IoT Edge trusted certs)
   CA certificate   $STATE/pki/ca.pem
   Demo credentials estuary-demo / $ESTUARY_DEMO_PASSWORD   (HTTP Basic, Keycloak realm 'estuary', every label)
@@ -45,14 +45,26 @@ Estuary is up.
 EOF
 }
 
+# The EST ports of the further frontends, if any run ("  (frontends also on 8444, 8445)").
+extra_frontends_info() {
+  local ports
+  ports=$(running_est_ports)
+  ports=${ports#*,}
+  [[ $ports == "$(running_est_ports)" ]] || printf '   (frontends also on %s)' "${ports//,/, }"
+}
+
 status() {
   local s
   pid_alive "$STATE/kafka/kafka.pid" && echo "kafka: running" || echo "kafka: stopped"
   pid_alive "$STATE/keycloak/keycloak.pid" && echo "keycloak: running" || echo "keycloak: stopped"
+  local i
+  # Every instance asked for, and any further one still running from an earlier start with more.
   for s in "${SERVICES[@]}"; do
-    if curl -sf "$(health_url "$s")" >/dev/null 2>&1; then echo "$s: ready"
-    elif pid_alive "$STATE/run/$s.pid"; then echo "$s: starting or not ready"
-    else echo "$s: stopped"; fi
+    for i in $( { service_instances "$s"; started_instances "$s"; } | sort -u); do
+      if curl -sf "$(health_url "$i")" >/dev/null 2>&1; then echo "$i: ready"
+      elif pid_alive "$STATE/run/$i.pid"; then echo "$i: starting or not ready"
+      else echo "$i: stopped"; fi
+    done
   done
 }
 

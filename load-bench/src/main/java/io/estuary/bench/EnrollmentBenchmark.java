@@ -42,13 +42,20 @@ import io.estuary.testkit.TestTls;
  * <p>
  * {@code --after-restart} measures one row only, at once and without warm-up: what a freshly started stack serves
  * ({@code deploy/estuary bench --after-restart} restarts the services first).
+ * <p>
+ * With several ports (several frontends on the one host), worker n enrolls through port n modulo their number, so each
+ * frontend gets an equal share of the connections. {@code --stack} describes the stack measured for the results
+ * ("2 frontends, 2 signers"). With {@code --credentials FILE} ("user:password" a line) worker n enrolls with the n-th
+ * credential modulo their number.
  *
  * <pre>
- * EnrollmentBenchmark --host localhost --port 8443 --trust tls-trust-anchor.pem --user U --password P
+ * EnrollmentBenchmark --host localhost --port 8443[,8444...] --trust tls-trust-anchor.pem --user U --password P
  *                     [--duration PT20S]  (the password may come from ESTUARY_DEMO_PASSWORD instead)
  *                     [--concurrency 1,8,32,128] [--connections kept-alive,new,resumed] [--signer-requests 3000]
  *                     [--retry-concurrency 32] [--intervals PT10S] [--max-csrs 200000] [--warmup PT10M]
- *                     [--after-restart "ready 41 s after services-up"] [--out bench.md]
+ *                     [--after-restart "ready 41 s after services-up"] [--stack "1 frontend, 1 signer"]
+ *                     [--credentials user-password-lines.txt]
+ *                     [--out bench.md]
  * </pre>
  */
 public final class EnrollmentBenchmark {
@@ -76,22 +83,26 @@ public final class EnrollmentBenchmark {
     }
 
     private final String host;
-    private final int port;
+    /** The frontends' ports; worker n connects to the n-th modulo their number. */
+    private final int[] ports;
     /** The trust anchor; each worker has an SSLContext of its own, so it resumes only its own sessions. */
     private final Path trust;
-    private final String authorization;
+    /** HTTP Basic credentials; worker n enrolls with the n-th modulo their number. */
+    private final List<String> authorizations;
     /** When set, the throughput of every interval of each row is printed too (is it flat over a long run?). */
     private Duration interval;
     private final StringBuilder series = new StringBuilder();
     private final StringBuilder cpuRows = new StringBuilder();
+    /** How many processes each part of the stack had at the end of the last row. */
+    private Map<String, Integer> processCounts = Map.of();
     private int maxCsrs = 200_000;
     private Path latencyLog;
 
-    private EnrollmentBenchmark(String host, int port, Path trust, String authorization) {
+    private EnrollmentBenchmark(String host, int[] ports, Path trust, List<String> authorizations) {
         this.host = host;
-        this.port = port;
+        this.ports = ports;
         this.trust = trust;
-        this.authorization = authorization;
+        this.authorizations = authorizations;
     }
 
     public static void main(String[] args) throws Exception {
@@ -103,7 +114,8 @@ public final class EnrollmentBenchmark {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         String host = options.getOrDefault("host", "localhost");
-        int port = Integer.parseInt(options.getOrDefault("port", "8443"));
+        int[] ports = Arrays.stream(options.getOrDefault("port", "8443").split(",")).map(String::strip)
+                .mapToInt(Integer::parseInt).toArray();
         Duration duration = Duration.parse(options.getOrDefault("duration", "PT20S"));
         int[] levels = Arrays.stream(options.getOrDefault("concurrency", "1,8,32,128").split(","))
                 .mapToInt(Integer::parseInt).toArray();
@@ -111,10 +123,19 @@ public final class EnrollmentBenchmark {
         // --intervals PT10S: throughput per interval as well; --max-csrs: the pool for long runs (memory and set-up).
         Duration interval = options.containsKey("intervals") ? Duration.parse(options.get("intervals")) : null;
         int maxCsrs = Integer.parseInt(options.getOrDefault("max-csrs", "200000"));
-        EnrollmentBenchmark bench = new EnrollmentBenchmark(host, port, Path.of(options.get("trust")),
-                "Basic " + Base64.getEncoder().encodeToString((options.getOrDefault("user", "estuary-demo") + ":"
-                        + options.getOrDefault("password", System.getenv("ESTUARY_DEMO_PASSWORD")))
-                        .getBytes(StandardCharsets.UTF_8)));
+        // --credentials FILE: "user:password" a line, one per worker in turn. The request topic is keyed by requester,
+        // so a fleet's many credentials spread over its partitions (and signers), where one would use one of them.
+        List<String> credentials = options.containsKey("credentials")
+                ? Files.readAllLines(Path.of(options.get("credentials"))).stream().map(String::strip)
+                        .filter(line -> !line.isEmpty()).toList()
+                : List.of(options.getOrDefault("user", "estuary-demo") + ":"
+                        + options.getOrDefault("password", System.getenv("ESTUARY_DEMO_PASSWORD")));
+        if (credentials.isEmpty()) {
+            throw new IllegalArgumentException("no credentials in " + options.get("credentials"));
+        }
+        EnrollmentBenchmark bench = new EnrollmentBenchmark(host, ports, Path.of(options.get("trust")),
+                credentials.stream().map(c -> "Basic " + Base64.getEncoder().encodeToString(
+                        c.getBytes(StandardCharsets.UTF_8))).toList());
         bench.interval = interval;
         bench.maxCsrs = maxCsrs;
         // --latency-log FILE: every measured enrollment's start and latency, to see whether slow ones come together.
@@ -127,13 +148,17 @@ public final class EnrollmentBenchmark {
         System.out.print(table);
         String machine = Runtime.getRuntime().availableProcessors() + " cores (" + MachineReference.processor() + "), "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version");
+        // What was measured: how many frontends and signers, and the ports the workers were spread over.
+        String stack = "whole local stack on the same machine" + (options.containsKey("stack")
+                ? " (" + options.get("stack") + ")" : "") + (ports.length > 1 ? ", the workers spread over the "
+                + "frontends on ports " + Arrays.stream(ports).mapToObj(Integer::toString)
+                        .reduce((a, b) -> a + ", " + b).get() : "");
         if (options.containsKey("after-restart")) {
             // At once: the stack has just become ready, and what it serves now is the measurement.
             int concurrency = levels[levels.length - 1];
             String row = bench.run(Mode.AFTER_RESTART, concurrency, duration, table, null, null);
             System.out.print(row);
-            Files.writeString(out, "Measured " + Instant.now() + " on " + machine + ", whole local stack on the same "
-                    + "machine, the first " + duration.toSeconds() + " s after the services started ("
+            Files.writeString(out, "Measured " + Instant.now() + " on " + machine + ", " + stack + ", the first " + duration.toSeconds() + " s after the services started ("
                     + options.get("after-restart") + "), no load before it.\n\n" + table + bench.cpuTable() + "\n");
             System.out.println("written to " + out);
             return;
@@ -153,7 +178,8 @@ public final class EnrollmentBenchmark {
         }
         // --connections kept-alive,new,resumed (default all three): which connection modes to measure.
         List<String> modes = Arrays.asList(options.getOrDefault("connections", "kept-alive,new,resumed").split(","));
-        // The retry row follows the kept-alive row of this concurrency (32, or the highest measured below it).
+        // The retry row follows the kept-alive row of this concurrency (32, or the highest measured below it); a
+        // concurrency not measured (--retry-concurrency 0) leaves it out.
         int retryConcurrency = Integer.parseInt(options.getOrDefault("retry-concurrency", Integer.toString(
                 Arrays.stream(levels).filter(c -> c <= 32).max().orElse(levels[0]))));
         for (Mode mode : List.of(Mode.KEPT_ALIVE, Mode.NEW, Mode.RESUMED)) {
@@ -181,8 +207,8 @@ public final class EnrollmentBenchmark {
         String overTime = bench.series.isEmpty() ? "" : "\nThroughput over time (enrollments completed so far, rate in "
                 + "each " + interval.toSeconds() + " s):\n\n| row | at | completed | per second |\n| --- | --- | --- | --- |\n"
                 + bench.series;
-        Files.writeString(out, "Measured " + Instant.now() + " on " + machine + ", whole local stack on the same "
-                + "machine, " + duration.toSeconds() + " s per row after " + warmup.toSeconds() + " s of warm-up.\n\n"
+        Files.writeString(out, "Measured " + Instant.now() + " on " + machine + ", " + stack + ", "
+                + duration.toSeconds() + " s per row after " + warmup.toSeconds() + " s of warm-up.\n\n"
                 + table + cpuTable + "\n" + signer + "\n" + overTime);
         System.out.println("written to " + out);
     }
@@ -215,6 +241,8 @@ public final class EnrollmentBenchmark {
             latencies.add(mine);
             starts.add(startedAt);
             int index = w;
+            int port = ports[w % ports.length];
+            String authorization = authorizations.get(w % authorizations.size());
             // A device's own session cache: with one shared by all workers, one worker would resume another's session.
             SSLContext tls = TestTls.trusting(trust);
             Thread worker = new Thread(() -> {
@@ -277,6 +305,7 @@ public final class EnrollmentBenchmark {
             System.err.printf("machine reference: SHA-256 at %.0f MB/s on one core%n", reference);
         }
         ProcessCpu.Sample cpuBefore = ProcessCpu.snapshot();
+        double machineBefore = ProcessCpu.machineBusyMillis();
         Instant started = Instant.now();
         long startedNanos = System.nanoTime();
         end[0] = started.plus(duration);
@@ -312,7 +341,9 @@ public final class EnrollmentBenchmark {
             reporter.interrupt();
         }
         double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
-        Map<String, Double> cpu = ProcessCpu.perEnrollment(cpuBefore, ProcessCpu.snapshot(), ok.sum());
+        ProcessCpu.Sample cpuAfter = ProcessCpu.snapshot();
+        double machineBusy = ProcessCpu.machineBusyMillis() - machineBefore;
+        Map<String, Double> cpu = ProcessCpu.perEnrollment(cpuBefore, cpuAfter, ok.sum());
         long[] all = latencies.stream().flatMapToLong(l -> Arrays.stream(l, 0, (int) l[l.length - 1])).sorted()
                 .toArray();
         if (latencyLog != null && reported) {
@@ -332,7 +363,11 @@ public final class EnrollmentBenchmark {
         if (!cpu.isEmpty() && reported) {
             cpuRows.append(String.format("| %s | %d |", mode.label, concurrency));
             cpu.values().forEach(ms -> cpuRows.append(String.format(" %.3f |", ms)));
-            cpuRows.append(String.format(" %.0f |%n", reference));
+            // The cores in use over the row: the stack's processes, then the whole machine (whatever runs on it).
+            double stackCores = cpu.get("all") * ok.sum() / seconds / 1000;
+            String machineCores = machineBefore < 0 ? "–" : String.format("%.2f", machineBusy / seconds / 1000);
+            cpuRows.append(String.format(" %.0f | %.2f | %s |%n", reference, stackCores, machineCores));
+            processCounts = ProcessCpu.processCounts(cpuAfter);
         }
         return row;
     }
@@ -386,10 +421,18 @@ public final class EnrollmentBenchmark {
         }
         List<String> parts = new ArrayList<>(ProcessCpu.partNames());
         parts.add("all");
-        return "\nCPU milliseconds per enrollment, by process (from /proc, over each row), and the machine's speed just "
-                + "before the row (SHA-256 MB/s on one core of the idle machine: this VM's speed moves within minutes):\n\n"
-                + "| connections | concurrency | " + String.join(" | ", parts) + " | machine MB/s |\n"
-                + "| --- | --- |" + " --- |".repeat(parts.size() + 1) + "\n" + cpuRows;
+        // The services' processes (PostgreSQL's come and go with its backends).
+        String counts = processCounts.entrySet().stream()
+                .filter(e -> !e.getKey().equals("postgresql") && !e.getKey().equals("load generator"))
+                .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("none");
+        return "\nCPU milliseconds per enrollment, by process (from /proc, over each row; the processes of one part "
+                + "summed, at the end of the last row: " + counts + "), the machine's speed just before the row "
+                + "(SHA-256 MB/s on one core of the idle machine: this VM's speed moves within minutes), and the cores "
+                + "busy over the row, the stack's processes and the whole machine's (/proc/stat; as many as it has "
+                + "means the machine was the limit):\n\n"
+                + "| connections | concurrency | " + String.join(" | ", parts)
+                + " | machine MB/s | stack cores | machine cores |\n"
+                + "| --- | --- |" + " --- |".repeat(parts.size() + 3) + "\n" + cpuRows;
     }
 
     /** The signer alone: requests published straight to Kafka, certificates per second back through the HSM. */

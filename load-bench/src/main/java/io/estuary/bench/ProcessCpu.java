@@ -13,7 +13,9 @@ import java.util.stream.Stream;
 
 /**
  * CPU time used by each part of the local stack, from {@code /proc} (Linux): where an enrollment's CPU goes, per
- * process, across a row. Processes are told apart by their command lines.
+ * process, across a row. Processes are told apart by their command lines; the processes of one part (two frontends,
+ * PostgreSQL's backends) are summed. The whole machine's busy time ({@code /proc/stat}) tells a stack that has the
+ * machine's cores to itself from one that shares them.
  *
  * <p>Usage between two samples is accounted per process, never as a difference of sums: a process that ended between
  * them (PostgreSQL starts and ends backends all the time) would otherwise take its whole CPU time out of the row's
@@ -89,6 +91,41 @@ final class ProcessCpu {
         return new Process(part, Long.parseLong(fields[1]), Long.parseLong(fields[19]),
                 Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
                 Long.parseLong(fields[13]) + Long.parseLong(fields[14]));
+    }
+
+    /** How many processes of each part a sample holds, by part. */
+    static Map<String, Integer> processCounts(Sample sample) {
+        Map<String, Integer> counts = new TreeMap<>();
+        sample.processes().values().forEach(p -> counts.merge(p.part(), 1, Integer::sum));
+        return counts;
+    }
+
+    /**
+     * The milliseconds every core of the machine has spent busy since it booted (all processes and the kernel), from
+     * {@code /proc/stat}; -1 where it cannot be read.
+     */
+    static double machineBusyMillis() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+            return lines.findFirst().map(ProcessCpu::busyMillis).orElse(-1.0);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The busy time of {@code /proc/stat}'s first line ("cpu user nice system idle iowait irq softirq steal guest
+     * guest_nice", in ticks): all but idle and iowait; guest time is inside user time already.
+     */
+    static double busyMillis(String cpuLine) {
+        String[] fields = cpuLine.strip().split("\\s+");
+        if (!fields[0].equals("cpu")) {
+            throw new IllegalArgumentException("not the all-CPU line of /proc/stat: " + cpuLine);
+        }
+        long busy = 0;
+        for (int i : new int[] { 1, 2, 3, 6, 7, 8 }) { // user nice system (idle iowait) irq softirq steal
+            busy += i < fields.length ? Long.parseLong(fields[i]) : 0;
+        }
+        return busy * MILLIS_PER_TICK;
     }
 
     /** CPU milliseconds used between two samples, by part; never negative. */

@@ -1,6 +1,7 @@
 package io.estuary.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -75,5 +76,31 @@ class ProcessCpuTest {
                 + "1000 10 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
         assertEquals(new ProcessCpu.Process("postgresql", 100, 123456, 26, 11),
                 ProcessCpu.parseStat("postgresql", stat));
+    }
+
+    @Test
+    void twoFrontendsAndTwoSignersAreSummedByPartAndCounted() {
+        ProcessCpu.Sample before = new ProcessCpu.Sample(Map.of(
+                300L, new ProcessCpu.Process("frontend", 1, 950, 100, 0),
+                301L, new ProcessCpu.Process("frontend", 1, 960, 200, 0),
+                400L, new ProcessCpu.Process("signer", 1, 970, 50, 0),
+                401L, new ProcessCpu.Process("signer", 1, 980, 60, 0)));
+        ProcessCpu.Sample after = new ProcessCpu.Sample(Map.of(
+                300L, new ProcessCpu.Process("frontend", 1, 950, 130, 0),
+                301L, new ProcessCpu.Process("frontend", 1, 960, 220, 0),
+                400L, new ProcessCpu.Process("signer", 1, 970, 55, 0),
+                401L, new ProcessCpu.Process("signer", 1, 980, 70, 0)));
+        assertEquals(Map.of("frontend", 500.0, "signer", 150.0), ProcessCpu.used(before, after));
+        assertEquals(Map.of("frontend", 2, "signer", 2), ProcessCpu.processCounts(after));
+    }
+
+    @Test
+    void theMachinesBusyTimeLeavesOutIdleAndIowaitAndCountsGuestTimeOnce() {
+        // user 100, nice 20, system 30, idle 5000, iowait 40, irq 1, softirq 2, steal 3, guest 50 (inside user).
+        assertEquals((100 + 20 + 30 + 1 + 2 + 3) * 10.0,
+                ProcessCpu.busyMillis("cpu  100 20 30 5000 40 1 2 3 50 0"));
+        // An older kernel's shorter line (no steal, guest).
+        assertEquals((100 + 20 + 30 + 1 + 2) * 10.0, ProcessCpu.busyMillis("cpu 100 20 30 5000 40 1 2"));
+        assertThrows(IllegalArgumentException.class, () -> ProcessCpu.busyMillis("cpu0 1 2 3 4 5 6 7 8"));
     }
 }
