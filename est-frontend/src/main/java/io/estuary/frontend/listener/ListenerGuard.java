@@ -5,7 +5,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -145,8 +147,15 @@ public class ListenerGuard {
         var config = ConfigProvider.getConfig();
         boolean test = LaunchMode.current().isDevOrTest();
         Set<Integer> ports = new HashSet<>();
-        for (String name : test ? new String[] { "quarkus.http.test-port", "quarkus.http.test-ssl-port" }
-                : new String[] { "quarkus.http.port", "quarkus.http.ssl-port" }) {
+        // With insecure requests disabled (production) no plain server is bound: its port is not the listener's.
+        boolean plain = !"disabled".equalsIgnoreCase(config.getOptionalValue("quarkus.http.insecure-requests",
+                String.class).orElse("enabled"));
+        List<String> names = new ArrayList<>();
+        if (plain) {
+            names.add(test ? "quarkus.http.test-port" : "quarkus.http.port");
+        }
+        names.add(test ? "quarkus.http.test-ssl-port" : "quarkus.http.ssl-port");
+        for (String name : names) {
             // 0 in a test: a random port Quarkus has not published yet.
             config.getOptionalValue(name, Integer.class).filter(port -> port >= 0).ifPresent(ports::add);
         }
