@@ -316,6 +316,28 @@ class EnrollmentEndToEndIT {
         assertEquals(enrolled, Math.round(issuedEnrollments() - issuedBefore), results);
     }
 
+    @Test
+    void theOcspBenchmarkRunsAgainstTheStack() throws Exception {
+        Path out = work.resolve("bench-results-ocsp.md");
+        LocalStack.scriptOutput("bench", "--ocsp", "--fleet", "200", "--concurrency", "2", "--duration", "PT2S",
+                "--out", out.toString());
+        String results = Files.readString(out);
+        assertTrue(Pattern.compile("^Measured \\S+ on \\d+ cores \\([^)]+\\), ").matcher(results).find(), results);
+        assertTrue(results.contains("Fleet: 200 certificates issued for this run"), results);
+        for (String row : List.of("first answer per certificate \\(signed, then kept\\)",
+                "no nonce, RFC 5019 \\(kept answers\\)", "with nonce \\(signed per request\\)")) {
+            // | requests | concurrency | answers/s | p50 | p95 | p99 | ok | errors |: every answer's status was checked
+            Matcher line = Pattern.compile("\\| " + row + " \\| 2 \\| (\\d+) \\| [\\d.]+ \\| [\\d.]+ \\| [\\d.]+ \\| "
+                    + "(\\d+) \\| ([^|]+) \\|").matcher(results);
+            assertTrue(line.find(), "no row " + row + " in:\n" + results);
+            assertTrue(Long.parseLong(line.group(2)) > 0, row + ": nothing answered\n" + results);
+            assertTrue(line.group(3).strip().matches("0( \\(.*\\))?"), row + ": errors\n" + results);
+        }
+        // The 20 revoked here, and whatever other tests revoked before.
+        Matcher crl = Pattern.compile("CRL at \\S+: (\\d+) entries, \\d+ bytes, signature valid").matcher(results);
+        assertTrue(crl.find() && Long.parseLong(crl.group(1)) >= 20, results);
+    }
+
     /** The benchmark's rows: three kinds of connection, and the retries of the kept-alive row's requests. */
     private static final List<String> MODES = List.of("kept alive", "kept alive, retries", "new TLS per request",
             "new TLS, resumed session");

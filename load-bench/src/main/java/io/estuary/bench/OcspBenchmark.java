@@ -43,7 +43,6 @@ import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.cert.ocsp.SingleResp;
-import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
@@ -91,17 +90,23 @@ public final class OcspBenchmark {
     private final String host;
     private final int port;
     private final X509Certificate ca;
-    private final X509CertificateHolder caHolder;
-    private final DigestCalculatorProvider digests;
     private final List<Member> fleet;
+    /** The CA's name and key hashes once: each request's certificate ID is derived from it with its serial. */
+    private final CertificateID template;
+    /** Each certificate's request without a nonce, built once: the load generator's CPU is the stack's too. */
+    private final byte[][] plainRequests;
 
     private OcspBenchmark(URI responder, X509Certificate ca, List<Member> fleet) throws Exception {
         this.host = responder.getHost();
         this.port = responder.getPort();
         this.ca = ca;
-        this.caHolder = new JcaX509CertificateHolder(ca);
-        this.digests = new JcaDigestCalculatorProviderBuilder().build();
         this.fleet = fleet;
+        this.template = new CertificateID(new JcaDigestCalculatorProviderBuilder().build()
+                .get(CertificateID.HASH_SHA1), new JcaX509CertificateHolder(ca), BigInteger.ONE);
+        this.plainRequests = new byte[fleet.size()][];
+        for (int i = 0; i < plainRequests.length; i++) {
+            plainRequests[i] = request(fleet.get(i).serial(), null);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -168,7 +173,8 @@ public final class OcspBenchmark {
             System.out.print(line);
             table.append(line);
         }
-        String crl = crl(responder.resolve("/crl/" + crlAlias + ".crl"), ca, options.get("signer-log"));
+        BigInteger lastRevoked = new BigInteger(toRevoke.get(toRevoke.size() - 1), 16);
+        String crl = crl(responder.resolve("/crl/" + crlAlias + ".crl"), ca, lastRevoked, options.get("signer-log"));
         System.out.println(crl);
         String machine = Runtime.getRuntime().availableProcessors() + " cores (" + MachineReference.processor() + "), "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version");
@@ -225,7 +231,7 @@ public final class OcspBenchmark {
                     }
                     long start = System.nanoTime();
                     try {
-                        byte[] request = request(member.serial(), nonce);
+                        byte[] request = nonce != null ? request(member.serial(), nonce) : plainRequests[index];
                         if (connection == null) {
                             connection = HttpConnection.plain(host, port);
                         }
@@ -276,7 +282,7 @@ public final class OcspBenchmark {
     /** A DER OCSP request for one serial of the CA (SHA-1 certificate ID, as OpenSSL and RFC 5019 clients use). */
     private byte[] request(BigInteger serial, byte[] nonce) throws IOException {
         try {
-            CertificateID id = new CertificateID(digests.get(CertificateID.HASH_SHA1), caHolder, serial);
+            CertificateID id = CertificateID.deriveCertificateID(template, serial);
             OCSPReqBuilder builder = new OCSPReqBuilder().addRequest(id);
             if (nonce != null) {
                 // As OpenSSL sends it (RFC 8954): the extension's value is an OCTET STRING holding the nonce.
@@ -284,7 +290,7 @@ public final class OcspBenchmark {
                         false, new DEROctetString(new DEROctetString(nonce)))));
             }
             return builder.build().getEncoded();
-        } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.cert.ocsp.OCSPException e) {
+        } catch (org.bouncycastle.cert.ocsp.OCSPException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -398,15 +404,31 @@ public final class OcspBenchmark {
         return Duration.between(start, Instant.now()).toMillis() / 1000.0;
     }
 
-    /** The CRL at its URL: entries, size, and how long the signer took to sign it (from its log, when given). */
-    private static String crl(URI url, X509Certificate ca, String signerLog) throws Exception {
-        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() != 200) {
-            return "CRL at " + url + ": HTTP " + response.statusCode();
+    /**
+     * The CRL at its URL, once it lists the run's last revocation (two minutes at most): entries, size, and how long the
+     * signer took to sign it (from its log, when given).
+     */
+    private static String crl(URI url, X509Certificate ca, BigInteger lastRevoked, String signerLog)
+            throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        HttpResponse<byte[]> response;
+        X509CRL crl = null;
+        while (true) {
+            response = client.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 200) {
+                crl = (X509CRL) CertificateFactory.getInstance("X.509")
+                        .generateCRL(new ByteArrayInputStream(response.body()));
+                if (crl.getRevokedCertificate(lastRevoked) != null) {
+                    break;
+                }
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return "CRL at " + url + ": " + (crl == null ? "HTTP " + response.statusCode()
+                        : "does not list the run's revocations") + " two minutes after the last";
+            }
+            Thread.sleep(500);
         }
-        X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
-                .generateCRL(new ByteArrayInputStream(response.body()));
         crl.verify(ca.getPublicKey());
         int entries = crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
         String signed = "";
