@@ -148,15 +148,26 @@ public final class OcspResponder {
 
     /**
      * Signs the answer to a query: each certificate's status as {@code statuses} gives it, thisUpdate and producedAt
-     * now, nextUpdate after the validity.
+     * now, nextUpdate after the validity, but never after the responder certificate's notAfter (a client could not
+     * check the answer's signature beyond it).
      *
-     * @throws OcspRefusal tryLater when the responder key cannot sign (its token is not available)
+     * @throws TokenUnavailableException when the responder key cannot sign (its token is not available)
+     * @throws OcspRefusal               tryLater when the responder certificate has expired (roll it)
      */
     public Answer answer(OcspQuery query, Function<CertificateID, SerialStatus> statuses, Instant now) {
         Responder responder = responders.stream().filter(r -> r.key() == query.responder()).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("a query of another responder"));
         Instant thisUpdate = now.truncatedTo(ChronoUnit.SECONDS);
+        Instant responderExpiry = responder.key().certificate().getNotAfter().toInstant();
+        if (!thisUpdate.isBefore(responderExpiry)) {
+            throw new OcspRefusal(OcspRefusal.Status.TRY_LATER, "the OCSP responder certificate of CA '"
+                    + responder.key().alias() + "' expired at " + responderExpiry
+                    + " (deploy/estuary ca ocsp-responder rolls it)");
+        }
         Instant nextUpdate = thisUpdate.plus(validity);
+        if (nextUpdate.isAfter(responderExpiry)) {
+            nextUpdate = responderExpiry;
+        }
         BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(responder.id());
         for (CertificateID id : query.ids()) {
             builder.addResponse(id, status(statuses.apply(id)), Date.from(thisUpdate), Date.from(nextUpdate), null);

@@ -57,12 +57,16 @@ class OcspResponderTest {
             new SerialStatus.Revoked(NOW.minusSeconds(60), 1));
 
     static ResponderKey responderOf(CertificateAuthority ca, String alias) {
+        return responderOf(ca, alias, Duration.ofDays(30), Instant.now());
+    }
+
+    static ResponderKey responderOf(CertificateAuthority ca, String alias, Duration validity, Instant issuedAt) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair pair = generator.generateKeyPair();
             X509Certificate certificate = ca.issueOcspResponder(new X500Name("CN=Test OCSP Responder"),
-                    pair.getPublic(), Duration.ofDays(30), Instant.now());
+                    pair.getPublic(), validity, issuedAt);
             return new ResponderKey(alias, ca.certificate(), certificate, pair.getPrivate(), BC);
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -113,6 +117,25 @@ class OcspResponderTest {
         assertEquals(NOW.minusSeconds(60), revoked.getRevocationTime().toInstant());
         assertEquals(1, revoked.getRevocationReason());
         assertInstanceOf(UnknownStatus.class, answers[2].getCertStatus());
+    }
+
+    @Test
+    void noAnswerOutlivesTheResponderCertificate() throws Exception {
+        ResponderKey shortLived = responderOf(ca, "test-ca", Duration.ofHours(1), NOW);
+        OcspResponder fourHours = new OcspResponder(List.of(shortLived), Duration.ofHours(4));
+        OcspQuery query = fourHours.parse(new OCSPReqBuilder().addRequest(id(ca.certificate(), GOOD)).build()
+                .getEncoded());
+        OcspResponder.Answer answer = fourHours.answer(query, id -> SerialStatus.GOOD, NOW);
+        Instant expiry = shortLived.certificate().getNotAfter().toInstant();
+        assertTrue(expiry.isBefore(NOW.plus(Duration.ofHours(4))));
+        assertEquals(expiry, answer.nextUpdate());
+        BasicOCSPResp basic = (BasicOCSPResp) new OCSPResp(answer.der()).getResponseObject();
+        assertEquals(expiry, basic.getResponses()[0].getNextUpdate().toInstant());
+
+        OcspRefusal expired = assertThrows(OcspRefusal.class, () -> fourHours.answer(query, id -> SerialStatus.GOOD,
+                expiry.plusSeconds(1)));
+        assertEquals(OcspRefusal.Status.TRY_LATER, expired.status());
+        assertTrue(expired.getMessage().contains("expired"), expired.getMessage());
     }
 
     @Test
