@@ -228,7 +228,7 @@ public final class EnrollmentBenchmark {
         LongAdder handshakes = new LongAdder();
         LongAdder resumed = new LongAdder();
         LongAdder ok = new LongAdder();
-        Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+        ErrorCounts errors = new ErrorCounts();
         List<long[]> latencies = new ArrayList<>();
         List<long[]> starts = new ArrayList<>();
         System.err.printf("measuring %s, concurrency %d, for %s%n", mode.label, concurrency, duration);
@@ -281,13 +281,10 @@ public final class EnrollmentBenchmark {
                                 mine[count++] = System.nanoTime() - start;
                             }
                         } else {
-                            errors.computeIfAbsent(Integer.toString(status), k -> new LongAdder()).increment();
+                            errors.count(Integer.toString(status));
                         }
                     } catch (IOException e) {
-                        errors.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
-                        if (connection != null) {
-                            connection.close();
-                        }
+                        errors.failed(connection, e);
                         connection = null;
                     }
                 }
@@ -349,8 +346,7 @@ public final class EnrollmentBenchmark {
         if (latencyLog != null && reported) {
             writeLatencyLog(mode, concurrency, startedNanos, starts, latencies);
         }
-        String errorText = errors.isEmpty() ? "0" : errors.entrySet().stream()
-                .map(e -> e.getKey() + ": " + e.getValue().sum()).sorted().reduce((a, b) -> a + ", " + b).get();
+        String errorText = errors.toString();
         if (exhausted.get() > 0 && mode != Mode.RETRY) {
             // A retry row ends once every request of the row before was sent again: its pool is that row's.
             errorText += " (CSR pool exhausted)";

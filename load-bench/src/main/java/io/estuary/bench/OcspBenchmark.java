@@ -200,7 +200,7 @@ public final class OcspBenchmark {
         }
         AtomicInteger next = new AtomicInteger();
         LongAdder ok = new LongAdder();
-        Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+        ErrorCounts errors = new ErrorCounts();
         AtomicInteger checked = new AtomicInteger();
         long[][] latencies = new long[concurrency][];
         Instant end = Instant.now().plus(duration);
@@ -246,13 +246,10 @@ public final class OcspBenchmark {
                                 mine[count++] = took;
                             }
                         } else {
-                            errors.computeIfAbsent(wrong, k -> new LongAdder()).increment();
+                            errors.count(wrong);
                         }
                     } catch (IOException e) {
-                        errors.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
-                        if (connection != null) {
-                            connection.close();
-                        }
+                        errors.failed(connection, e);
                         connection = null;
                     }
                 }
@@ -269,8 +266,7 @@ public final class OcspBenchmark {
         workers.shutdown();
         double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
         long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-        String errorText = errors.isEmpty() ? "0" : errors.entrySet().stream()
-                .map(e -> e.getKey() + ": " + e.getValue().sum()).sorted().reduce((a, b) -> a + ", " + b).get();
+        String errorText = errors.toString();
         if (row == Row.FIRST && next.get() >= order.size()) {
             errorText += " (every certificate asked for once, before the row's time was up)";
         }
