@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +53,8 @@ final class ProcessCpu {
     /** The processes of the stack at one moment, by pid. */
     record Sample(Map<Long, Process> processes) {
     }
+
+    private static final List<String> STACK_MARKERS = stackMarkers();
 
     private ProcessCpu() {
     }
@@ -175,16 +178,46 @@ final class ProcessCpu {
 
     private static String partOf(Path process) {
         try {
-            String command = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8)
-                    .replace('\0', ' ');
-            for (String[] part : PARTS) {
-                if (command.contains(part[0])) {
-                    return part[1];
-                }
-            }
+            return partOf(new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8)
+                    .replace('\0', ' '), STACK_MARKERS);
         } catch (IOException | RuntimeException e) {
-            // the process ended
+            return null; // the process ended
+        }
+    }
+
+    /**
+     * The part a command line is of, when it is of this stack: another stack on the machine (another checkout, a test
+     * slot) is left out, since it would be counted as this one's CPU and keep "the stack" from ever settling. A
+     * command line is this stack's when it names one of {@code stackMarkers} (its checkout, where the services' jars,
+     * Kafka's configuration and the load generator's classes are; its state folder, where Keycloak runs from).
+     * PostgreSQL is the machine's cluster, shared by every stack: always counted.
+     */
+    static String partOf(String command, List<String> stackMarkers) {
+        for (String[] part : PARTS) {
+            if (command.contains(part[0])) {
+                boolean ours = part[1].equals("postgresql") || stackMarkers.isEmpty()
+                        || stackMarkers.stream().anyMatch(command::contains);
+                return ours ? part[1] : null;
+            }
         }
         return null;
+    }
+
+    /** This checkout (from where this class was loaded: load-bench/target/classes) and the state folder, if set. */
+    private static List<String> stackMarkers() {
+        List<String> markers = new ArrayList<>();
+        try {
+            Path classes = Path.of(ProcessCpu.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (classes.endsWith(Path.of("load-bench", "target", "classes"))) {
+                markers.add(classes.getParent().getParent().getParent() + "/");
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // not from a checkout: every stack counts
+        }
+        String state = System.getenv("ESTUARY_STATE");
+        if (state != null && !state.isBlank()) {
+            markers.add(state.replaceAll("/+$", "") + "/");
+        }
+        return List.copyOf(markers);
     }
 }

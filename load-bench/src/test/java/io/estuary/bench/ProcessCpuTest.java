@@ -17,6 +17,26 @@ class ProcessCpuTest {
     }
 
     @Test
+    void onlyThisStacksProcessesAreCounted() {
+        java.util.List<String> ours = java.util.List.of("/work/a/", "/work/a/.estuary/test/");
+        assertEquals("frontend", ProcessCpu.partOf(
+                "java -Xms1g -jar /work/a/est-frontend/target/quarkus-app/quarkus-run.jar", ours));
+        assertEquals(null, ProcessCpu.partOf(
+                "java -Xms1g -jar /work/ab/est-frontend/target/quarkus-app/quarkus-run.jar", ours),
+                "another checkout's frontend, though its path starts with this one's");
+        assertEquals("kafka", ProcessCpu.partOf("java -cp /root/.cache/kafka/lib/* "
+                + "-Dlog4j2.configurationFile=/work/a/deploy/kafka/log4j2.properties kafka.Kafka", ours));
+        assertEquals("keycloak", ProcessCpu.partOf("java -Dkc.home.dir=/work/a/.estuary/test/keycloak/bin/.. "
+                + "io.quarkus.bootstrap.runner.QuarkusEntryPoint --import-realm keycloak", ours));
+        assertEquals(null, ProcessCpu.partOf("java -Dkc.home.dir=/work/b/.estuary/test/keycloak/bin/.. keycloak",
+                ours));
+        assertEquals("postgresql", ProcessCpu.partOf("postgres: 15/main: estuary estuary_audit idle", ours),
+                "the machine's one cluster serves every stack");
+        assertEquals("frontend", ProcessCpu.partOf("java -jar /work/b/est-frontend/quarkus-run.jar",
+                java.util.List.of()), "no markers known: everything counts");
+    }
+
+    @Test
     void aBackendThatEndsBetweenTheSamplesCountsWhatItUsedInBetweenThroughItsParent() {
         // Backend 201 used 50 ticks before the row and 30 more in it, then ended; the postmaster reaped it (80 ticks
         // into its cutime + cstime). Backend 202 started and ended inside the row with 7 ticks. Backend 203 lives on.
