@@ -101,3 +101,35 @@ build_images() {
   image_build haproxy haproxy.Containerfile "$ROOT/deploy/containers" "$debian"
   log "images built: $(podman images --format '{{.Repository}}' --filter reference='localhost/estuary/*' | sort -u | wc -l) estuary images"
 }
+
+# What a compose project's earlier run can leave in the network backend when a container was not torn down by netavark
+# (podman run without CONTAINERS_CONF falls back to CNI, or a test killed midway): aardvark-dns keeps the network's
+# file, and a network created again under the same name (often on another subnet) then gets its names served from
+# the old gateway address, so no name resolves; a port's old DNAT rule sends traffic to an address nobody has. Both are
+# cleared here, for a project whose containers are all gone (after down).
+compose_leftovers() {
+  local project=${1:?usage: deploy/estuary compose-leftovers PROJECT}
+  [ -z "$(podman ps -a -q --filter "label=io.podman.compose.project=$project")" ] \
+    || die "the compose project $project still has containers; run podman-compose -p $project down first"
+  local dns_dir=/run/containers/networks/aardvark-dns file network
+  for file in "$dns_dir/${project}_"*; do
+    [ -f "$file" ] || continue
+    network=$(basename "$file")
+    if ! podman network exists "$network"; then
+      log "removing aardvark-dns leftovers of network $network"
+      as_root rm -f "$file"
+    fi
+  done
+  # A DNAT rule names its container; one whose container no longer exists is a leftover.
+  local rule id
+  while read -r rule; do
+    id=$(sed -n 's/.*dnat name: [^ ]* id: \([0-9a-f]*\).*/\1/p' <<< "$rule")
+    [ -n "$id" ] || continue
+    podman container exists "$id" && continue
+    log "removing a leftover port rule of container ${id:0:12}"
+    # shellcheck disable=SC2086 # the rule's own words, as iptables printed them
+    eval "as_root iptables -t nat ${rule/#-A/-D}"
+  done < <(as_root iptables -t nat -S NETAVARK-HOSTPORT-DNAT 2>/dev/null | grep '^-A' || true)
+  # aardvark-dns reads its files again on SIGHUP.
+  if [ -f "$dns_dir/aardvark.pid" ]; then as_root kill -HUP "$(cat "$dns_dir/aardvark.pid")" 2>/dev/null || true; fi
+}

@@ -45,9 +45,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,6 +68,7 @@ import io.estuary.testkit.TestTls;
  * certificate when the EST identity expired or is refused. The handshake accepts every client certificate: refusals
  * are HTTP answers with a reason.
  */
+@ExtendWith(SharedServices.class)
 class CertificateEnrollmentIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path root;
@@ -86,6 +87,7 @@ class CertificateEnrollmentIT {
         state = LocalStack.state();
         root = LocalStack.root();
         work = Files.createTempDirectory("estuary-mtls");
+        LocalStack.script("services-down"); // the frontend reads the bootstrap CAs at start
         // A manufacturer CA trusted on the unlabelled path (where aziot-certd sends everything), and one nobody trusts.
         Path bootstrapDir = state.resolve("pki/bootstrap/default");
         Files.createDirectories(bootstrapDir);
@@ -110,13 +112,6 @@ class CertificateEnrollmentIT {
         trust = JcaJceUtils.getCertPathTrustManager(Set.of(new TrustAnchor(anchor, null)), null);
         authority = "localhost:" + LocalStack.env("ESTUARY_EST_PORT");
         estBase = "https://" + authority + "/.well-known/est";
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (root != null) {
-            LocalStack.script("services-down");
-        }
     }
 
     @Test

@@ -40,10 +40,10 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -66,6 +66,7 @@ import io.estuary.testkit.TestCsrs;
  * the audit search, and an auditor who is offered no revoke button and whose forged revocation the renewal API
  * refuses. Screenshots go to target/screenshots.
  */
+@ExtendWith(SharedServices.class)
 class ConsoleBrowserIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final Path SCREENSHOTS = Path.of("target/screenshots");
@@ -114,13 +115,6 @@ class ConsoleBrowserIT {
         for (String device : devices) {
             LocalStack.awaitJson(renewal + "/renewals/devices/" + device + "/history", operator, WAIT,
                     node -> node.size() == 1);
-        }
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (state != null) {
-            LocalStack.script("services-down");
         }
     }
 

@@ -97,10 +97,13 @@ class ContainersEndToEndIT {
         auditBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_AUDIT_PORT");
         renewalBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_RENEWAL_PORT");
 
+        LocalStack.script("services-down"); // the compose project needs both cores to start in time
         LocalStack.script("images");
         run(List.of("podman-compose", "-p", project, "down", "-v"), false);
         run(List.of("podman", "network", "prune", "-f", "--filter", "label=io.podman.compose.project=" + project),
                 false);
+        // An earlier run's stale DNS file or port rule would leave the project without names or its front door.
+        run(List.of(root.resolve("deploy/estuary").toString(), "compose-leftovers", project), true);
         run(List.of("podman-compose", "-p", project, "up", "-d"), true);
 
         trustAnchor = volume("pki").resolve("tls-trust-anchor.pem");
@@ -371,8 +374,34 @@ class ContainersEndToEndIT {
             }
             Thread.sleep(3000);
         }
-        run(List.of("podman", "ps", "-a", "--filter", "label=io.podman.compose.project=" + project), false);
-        fail("the compose project did not enroll within " + START_DEADLINE + "; last answer: " + last);
+        fail("the compose project did not enroll within " + START_DEADLINE + "; last answer: " + last + "\n"
+                + containerReport());
+    }
+
+    /**
+     * Every container's state and the last lines of its log, for a failure to be read from the test's output alone;
+     * the whole logs go to {@code target/compose-logs}.
+     */
+    private static String containerReport() throws Exception {
+        String label = "label=io.podman.compose.project=" + project;
+        StringBuilder report = new StringBuilder(run(List.of("podman", "ps", "-a", "--filter", label, "--format",
+                "{{.Names}}\t{{.Status}}"), false));
+        Path logs = root.resolve("e2e-tests/target/compose-logs");
+        Files.createDirectories(logs);
+        for (String name : run(List.of("podman", "ps", "-a", "--filter", label, "--format", "{{.Names}}"), false)
+                .strip().split("\n")) {
+            if (name.isBlank()) {
+                continue;
+            }
+            ProcessBuilder builder = new ProcessBuilder("podman", "logs", name).redirectErrorStream(true)
+                    .redirectOutput(logs.resolve(name + ".log").toFile());
+            builder.start().waitFor();
+            List<String> lines = Files.readAllLines(logs.resolve(name + ".log"), StandardCharsets.UTF_8);
+            report.append("--- ").append(name).append('\n');
+            lines.subList(Math.max(0, lines.size() - 8), lines.size())
+                    .forEach(line -> report.append(line, 0, Math.min(line.length(), 400)).append('\n'));
+        }
+        return report.toString();
     }
 
     private static String iotEdgeScript(String url, String commonName, String credentials,

@@ -27,10 +27,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +42,7 @@ import io.estuary.testkit.TestTls;
  * The whole path on real parts: the four packaged services as separate processes, started by the same script a user
  * runs, against the broker, PostgreSQL and SoftHSM2 token the test command started. Keys and CSRs come from openssl.
  */
+@ExtendWith(SharedServices.class)
 class EnrollmentEndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path root;
@@ -62,13 +62,6 @@ class EnrollmentEndToEndIT {
         estBase = "https://localhost:" + LocalStack.env("ESTUARY_EST_PORT") + "/.well-known/est";
         https = HttpClient.newBuilder().sslContext(TestTls.trusting(state.resolve("pki/tls-trust-anchor.pem")))
                 .connectTimeout(Duration.ofSeconds(30)).build();
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (root != null) {
-            LocalStack.script("services-down");
-        }
     }
 
     @Test

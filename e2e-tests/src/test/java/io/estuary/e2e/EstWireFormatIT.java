@@ -20,9 +20,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.estuary.pki.wire.Base64Body;
 import io.estuary.pki.wire.CertsOnly;
@@ -34,6 +34,7 @@ import io.estuary.testkit.TestCsrs;
  * The packaged frontend over real TLS, read off the socket byte by byte as a strict embedded client (libest) reads it:
  * every operation and every error status.
  */
+@ExtendWith(SharedServices.class)
 class EstWireFormatIT {
     private static Path state;
     private static int port;
@@ -52,13 +53,6 @@ class EstWireFormatIT {
         anchors.setCertificateEntry("anchor", read(state.resolve("pki/tls-trust-anchor.pem")));
         trust = TrustManagerFactory.getInstance("PKIX");
         trust.init(anchors);
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (state != null) {
-            LocalStack.script("services-down");
-        }
     }
 
     @Test

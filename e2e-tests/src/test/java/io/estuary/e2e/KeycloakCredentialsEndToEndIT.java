@@ -27,9 +27,9 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.estuary.pki.wire.Base64Body;
 import io.estuary.pki.wire.CertsOnly;
@@ -39,6 +39,7 @@ import io.estuary.pki.wire.CertsOnly;
  * command started, used against the packaged services: 200 on the labels the credential names, 403 elsewhere, 401 for
  * a wrong password, and 429 once a credential has failed too often.
  */
+@ExtendWith(SharedServices.class)
 class KeycloakCredentialsEndToEndIT {
     private static Path root;
     private static HttpClient https;
@@ -62,13 +63,6 @@ class KeycloakCredentialsEndToEndIT {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, factory.getTrustManagers(), null);
         https = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (root != null) {
-            LocalStack.script("services-down");
-        }
     }
 
     @Test

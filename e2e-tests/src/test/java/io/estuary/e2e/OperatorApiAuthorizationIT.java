@@ -22,9 +22,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,6 +40,7 @@ import io.estuary.testkit.TestTls;
  * token with the right role 200, with another role 403, an expired one 401, garbage and forged ones 401. The tokens
  * come from the operator command {@code deploy/estuary token} and from Keycloak's password grant.
  */
+@ExtendWith(SharedServices.class)
 class OperatorApiAuthorizationIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AUDITOR = "auditor";
@@ -76,13 +77,6 @@ class OperatorApiAuthorizationIT {
                 new Api("CA information", List.of(frontend + "/api/cas"), Set.of(AUDITOR, OPERATOR)));
         tokenByRole.put(AUDITOR, LocalStack.bearerToken(AUDITOR));
         tokenByRole.put(OPERATOR, LocalStack.bearerToken(OPERATOR));
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (root != null) {
-            LocalStack.script("services-down");
-        }
     }
 
     @Test

@@ -33,9 +33,9 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,6 +50,7 @@ import io.estuary.testkit.TestTls;
  * its EST identity and device certificates stop authenticating on the frontend, without a restart; the audit trail
  * records who revoked what and why, and its chain still verifies.
  */
+@ExtendWith(SharedServices.class)
 class RevocationEndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Path root;
@@ -72,13 +73,6 @@ class RevocationEndToEndIT {
         authority = "localhost:" + LocalStack.env("ESTUARY_EST_PORT");
         renewal = "http://127.0.0.1:" + LocalStack.env("ESTUARY_RENEWAL_PORT");
         audit = "http://127.0.0.1:" + LocalStack.env("ESTUARY_AUDIT_PORT");
-    }
-
-    @AfterAll
-    static void stopServices() throws Exception {
-        if (root != null) {
-            LocalStack.script("services-down");
-        }
     }
 
     @Test
