@@ -107,6 +107,12 @@ build_images() {
 # file, and a network created again under the same name (often on another subnet) then gets its names served from
 # the old gateway address, so no name resolves; a port's old DNAT rule sends traffic to an address nobody has. Both are
 # cleared here, for a project whose containers are all gone (after down).
+# The networks docker-compose.yml declares (the keys under its top-level "networks:").
+compose_networks() {
+  awk '/^networks:/ { inside = 1; next } /^[^ #]/ { inside = 0 }
+       inside && /^  [A-Za-z0-9_.-]+:/ { sub(/^  /, ""); sub(/:.*/, ""); print }' "$ROOT/docker-compose.yml"
+}
+
 compose_leftovers() {
   local project=${1:?usage: deploy/estuary compose-leftovers PROJECT}
   [ -z "$(podman ps -a -q --filter "label=io.podman.compose.project=$project")" ] \
@@ -130,6 +136,23 @@ compose_leftovers() {
     # shellcheck disable=SC2086 # the rule's own words, as iptables printed them
     eval "as_root iptables -t nat ${rule/#-A/-D}"
   done < <(as_root iptables -t nat -S NETAVARK-HOSTPORT-DNAT 2>/dev/null | grep '^-A' || true)
+  # netavark names a network's port chain after its name (NETAVARK-DN- and the first 13 hex digits of the name's
+  # SHA-512), so a network created again under the same name appends its rules to a chain an unclean teardown left:
+  # an old DNAT rule for the same port comes first and sends the port's traffic to an address nobody has.
+  local chain jump
+  for network in $(compose_networks); do
+    network=${project}_$network
+    podman network exists "$network" && continue
+    chain=NETAVARK-DN-$(printf %s "$network" | sha512sum | cut -c1-13 | tr a-f A-F)
+    as_root iptables -t nat -S "$chain" >/dev/null 2>&1 || continue
+    log "removing the leftover port chain of network $network ($chain)"
+    while read -r jump; do
+      # shellcheck disable=SC2086 # the rule's own words, as iptables printed them
+      eval "as_root iptables -t nat ${jump/#-A/-D}"
+    done < <(as_root iptables -t nat -S | grep -- "-j $chain\$" || true)
+    as_root iptables -t nat -F "$chain"
+    as_root iptables -t nat -X "$chain"
+  done
   # aardvark-dns reads its files again on SIGHUP.
   if [ -f "$dns_dir/aardvark.pid" ]; then as_root kill -HUP "$(cat "$dns_dir/aardvark.pid")" 2>/dev/null || true; fi
 }

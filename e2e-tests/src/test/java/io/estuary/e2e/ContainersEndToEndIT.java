@@ -122,6 +122,7 @@ class ContainersEndToEndIT {
         run(List.of("podman-compose", "-p", project, "down", "-v"), true);
         // podman-compose 1.0.3 (Debian 12) leaves the project's networks; docs/containers.md gives the same step.
         run(List.of("podman", "network", "prune", "-f", "--filter", label), true);
+        run(List.of(root.resolve("deploy/estuary").toString(), "compose-leftovers", project), true);
         assertEquals("", run(List.of("podman", "ps", "-a", "-q", "--filter", label), true).strip(),
                 "containers left behind");
         assertEquals("", run(List.of("podman", "volume", "ls", "-q", "--filter", label), true).strip(),
@@ -238,12 +239,14 @@ class ContainersEndToEndIT {
         List<String> ocsp = List.of("openssl", "ocsp", "-issuer", ca, "-CAfile", ca, "-url", ocspUrl, "-cert",
                 estIdentity.resolve("issued.pem").toString());
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        String answer = run(ocsp, false);
+        String answer = runWithErrors(ocsp);
         while (!answer.contains(": revoked") && Instant.now().isBefore(deadline)) {
             Thread.sleep(2000);
-            answer = run(ocsp, false);
+            answer = runWithErrors(ocsp);
         }
-        assertTrue(answer.contains(": revoked") && answer.contains("Reason: keyCompromise"), answer);
+        if (!answer.contains(": revoked") || !answer.contains("Reason: keyCompromise")) {
+            fail("openssl ocsp against " + ocspUrl + " answered: " + answer + "\n" + containerReport());
+        }
         X509CRL crl = null;
         while (Instant.now().isBefore(deadline) && (crl == null || !crl.isRevoked(identity))) {
             Thread.sleep(2000);
@@ -254,7 +257,9 @@ class ContainersEndToEndIT {
                         .generateCRL(new ByteArrayInputStream(fetched.body()));
             }
         }
-        assertTrue(crl != null && crl.isRevoked(identity), "the CRL at " + crlUrl + " lists the revoked identity");
+        if (crl == null || !crl.isRevoked(identity)) {
+            fail("the CRL at " + crlUrl + " does not list the revoked identity\n" + containerReport());
+        }
     }
 
     /** Mutual-TLS enrollments with the identity through the front door until one is refused with 403. */
@@ -433,6 +438,15 @@ class ContainersEndToEndIT {
             fail(String.join(" ", command) + " exited " + exit + ": " + Files.readString(errors) + output);
         }
         return output;
+    }
+
+    /** A command's output and error output together, whatever its exit status: what a failure message needs. */
+    private static String runWithErrors(List<String> command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(composeEnvironment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return output + "(exit " + process.waitFor() + ")";
     }
 
     private static List<String> concat(List<String> first, List<String> second) {
