@@ -122,6 +122,7 @@ class ContainersEndToEndIT {
         run(List.of("podman-compose", "-p", project, "down", "-v"), true);
         // podman-compose 1.0.3 (Debian 12) leaves the project's networks; docs/containers.md gives the same step.
         run(List.of("podman", "network", "prune", "-f", "--filter", label), true);
+        run(List.of(root.resolve("deploy/estuary").toString(), "compose-leftovers", project), true);
         assertEquals("", run(List.of("podman", "ps", "-a", "-q", "--filter", label), true).strip(),
                 "containers left behind");
         assertEquals("", run(List.of("podman", "volume", "ls", "-q", "--filter", label), true).strip(),
