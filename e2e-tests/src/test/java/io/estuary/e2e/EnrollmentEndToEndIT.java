@@ -370,7 +370,7 @@ class EnrollmentEndToEndIT {
         for (Instant deadline = Instant.now().plusSeconds(120); ; Thread.sleep(2000)) {
             StringBuilder exported = new StringBuilder();
             for (String port : List.of("ESTUARY_FRONTEND_MANAGEMENT_PORT", "ESTUARY_SIGNER_MANAGEMENT_PORT",
-                    "ESTUARY_AUDIT_PORT", "ESTUARY_RENEWAL_PORT")) {
+                    "ESTUARY_AUDIT_PORT", "ESTUARY_RENEWAL_PORT", "ESTUARY_REVOCATION_PORT")) {
                 exported.append(metrics(LocalStack.env(port)));
             }
             Matcher type = Pattern.compile("(?m)^# TYPE (estuary_\\w+) ").matcher(exported);

@@ -171,7 +171,16 @@ class RevocationEndToEndIT {
         String accepted = openssl("verify", "-crl_check", "-CAfile", caFile.toString(), "-CRLfile", before.toString(),
                 certificateFile.toString());
         assertTrue(accepted.contains(": OK"), accepted);
-        assertOcsp(ocspUrl, ca, certificate, null);
+        X509Certificate responder = assertOcsp(ocspUrl, ca, certificate, null);
+        // What the expiry alert reads: the end of the responder certificate the answers carry.
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ocspUrl.replace("/ocsp",
+                "/q/metrics"))).build(), HttpResponse.BodyHandlers.ofString()).body();
+        var exported = java.util.regex.Pattern.compile(
+                "(?m)^estuary_ocsp_responder_certificate_not_after_seconds\\{ca=\"estuary-ca\"[^}]*} (\\S+)$")
+                .matcher(metrics);
+        assertTrue(exported.find(), "the responder certificate's end is exported");
+        assertEquals(responder.getNotAfter().toInstant().getEpochSecond(),
+                (long) Double.parseDouble(exported.group(1)));
 
         String operator = LocalStack.bearerToken("operator");
         awaitJson(renewal + "/renewals/devices/" + device + "/history", operator, node -> node.size() == 1);
@@ -237,8 +246,8 @@ class RevocationEndToEndIT {
      * a responder certificate the CA issued for OCSP signing, the nonce repeated, the status good (reason null) or
      * revoked for the reason given.
      */
-    private static void assertOcsp(String url, X509Certificate ca, X509Certificate certificate, Integer reason)
-            throws Exception {
+    private static X509Certificate assertOcsp(String url, X509Certificate ca, X509Certificate certificate,
+            Integer reason) throws Exception {
         var id = new org.bouncycastle.cert.ocsp.CertificateID(new org.bouncycastle.operator.jcajce
                 .JcaDigestCalculatorProviderBuilder().build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
                 new org.bouncycastle.cert.jcajce.JcaX509CertificateHolder(ca), certificate.getSerialNumber());
@@ -258,13 +267,14 @@ class RevocationEndToEndIT {
         HttpResponse<byte[]> got = http.send(HttpRequest.newBuilder(URI.create(url + "/" + java.net.URLEncoder.encode(
                 java.util.Base64.getEncoder().encodeToString(withoutNonce), java.nio.charset.StandardCharsets.US_ASCII)))
                 .build(), HttpResponse.BodyHandlers.ofByteArray());
+        X509Certificate responder = null;
         for (HttpResponse<byte[]> response : java.util.List.of(posted, got)) {
             assertEquals(200, response.statusCode());
             assertEquals("application/ocsp-response", response.headers().firstValue("Content-Type").orElse(""));
             var answer = new org.bouncycastle.cert.ocsp.OCSPResp(response.body());
             assertEquals(org.bouncycastle.cert.ocsp.OCSPResp.SUCCESSFUL, answer.getStatus());
             var basic = (org.bouncycastle.cert.ocsp.BasicOCSPResp) answer.getResponseObject();
-            X509Certificate responder = new JcaX509CertificateConverter().getCertificate(basic.getCerts()[0]);
+            responder = new JcaX509CertificateConverter().getCertificate(basic.getCerts()[0]);
             responder.verify(ca.getPublicKey());
             responder.checkValidity();
             assertTrue(responder.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.9"), "id-kp-OCSPSigning");
@@ -285,6 +295,7 @@ class RevocationEndToEndIT {
                 assertEquals(null, repeated, "no nonce asked, none given");
             }
         }
+        return responder;
     }
 
     private static String distributionPoint(X509Certificate certificate) {

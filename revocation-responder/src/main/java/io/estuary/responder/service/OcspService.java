@@ -1,6 +1,7 @@
 package io.estuary.responder.service;
 
 import java.math.BigInteger;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ public class OcspService {
 
     private final ResponderConfig config;
     private final EstLabels labels;
+    private final ResponderMetrics metrics;
     private final Clock clock = Clock.systemUTC();
     private final IssuedSerials issued = new IssuedSerials();
     private final Revocations revocations = new Revocations();
@@ -60,9 +62,10 @@ public class OcspService {
     private volatile boolean caughtUp;
 
     @Inject
-    public OcspService(ResponderConfig config, EstLabels labels) {
+    public OcspService(ResponderConfig config, EstLabels labels, ResponderMetrics metrics) {
         this.config = config;
         this.labels = labels;
+        this.metrics = metrics;
         load();
         long reload = config.ocsp().reload().toMillis();
         reloads = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -98,9 +101,10 @@ public class OcspService {
                 String ca = alias.substring(0, alias.lastIndexOf("-ocsp-"));
                 keys.add(new ResponderKey(ca, token.certificate(ca), token.certificate(alias), token.privateKey(alias),
                         token.provider()));
+                X509Certificate certificate = token.certificate(alias);
                 LOG.infof("OCSP answers for CA '%s' are signed by '%s' (%s, until %s)", ca, alias,
-                        token.certificate(alias).getSubjectX500Principal(), token.certificate(alias).getNotAfter()
-                                .toInstant());
+                        certificate.getSubjectX500Principal(), certificate.getNotAfter().toInstant());
+                metrics.responderNotAfter(ca, certificate.getNotAfter().toInstant().getEpochSecond());
             }
             responder = new OcspResponder(keys, config.ocsp().validity());
             loadedAliases = names;
