@@ -150,6 +150,11 @@ class ContainersEndToEndIT {
         estIdentity = identity;
         assertEquals("CN=compose-identity", second.getSubjectX500Principal().getName());
         assertTrue(!second.getSerialNumber().equals(issued.getSerialNumber()), "a new certificate over mutual TLS");
+        // The image carries the native TLS engine, and it loads there.
+        for (String frontend : List.of("_est-frontend-1_1", "_est-frontend-2_1")) {
+            assertTrue(runWithErrors(List.of("podman", "logs", project + frontend))
+                    .contains("The EST listener's TLS uses BoringSSL"), project + frontend);
+        }
     }
 
     @Test

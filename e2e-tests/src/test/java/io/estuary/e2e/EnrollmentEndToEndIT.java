@@ -117,6 +117,13 @@ class EnrollmentEndToEndIT {
     }
 
     @Test
+    void theEstListenerSpeaksTlsThroughOpenSsl() throws Exception {
+        // The frontend falls back to the JDK's engine, with only a warning, where netty-tcnative does not load.
+        String log = Files.readString(state.resolve("logs/est-frontend.log"));
+        assertTrue(log.contains("The EST listener's TLS uses BoringSSL"), "est-frontend.log says which TLS engine");
+    }
+
+    @Test
     void theReadmeCurlFlowWorks() throws Exception {
         String output = new String(run(List.of(root.resolve("deploy/estuary").toString(), "enroll-demo",
                 "e2e-curl-" + System.currentTimeMillis()), Map.of(), false), StandardCharsets.UTF_8);

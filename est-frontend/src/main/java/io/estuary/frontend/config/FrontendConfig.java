@@ -40,4 +40,16 @@ public interface FrontendConfig {
      */
     @WithDefault("true")
     boolean nativeTlsCrypto();
+
+    /**
+     * The EST listener's TLS engine: OpenSSL (BoringSSL through netty-tcnative, where it loads; else the JDK's) or the
+     * JDK's.
+     */
+    @WithDefault("openssl")
+    TlsEngine tlsEngine();
+
+    /** The TLS engines the EST listener can use. */
+    enum TlsEngine {
+        OPENSSL, JDK
+    }
 }
