@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-import javax.net.ssl.SSLContext;
 
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
@@ -30,7 +29,6 @@ import io.estuary.pki.token.NativeCrypto;
 import io.estuary.pki.wire.Base64Body;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestCsrs;
-import io.estuary.testkit.TestTls;
 
 /**
  * Enrolls through the real HTTPS frontend with pre-generated, distinct CSRs (a repeated CSR would be answered from the
@@ -38,7 +36,8 @@ import io.estuary.testkit.TestTls;
  * request, and with a new TLS connection per request that resumes the previous session, each for a fixed duration;
  * after the kept-alive row at the retry concurrency, the same CSRs again (a retry storm within the retry window); then
  * measures the signer alone through Kafka and the HSM. Prints a markdown table and writes it to a file. A plain
- * HTTP/1.1 client over JSSE sockets keeps the client's own cost small and makes "new connection per request" exact.
+ * HTTP/1.1 client over blocking sockets keeps the client's own cost small and makes "new connection per request"
+ * exact; its TLS is BoringSSL's by default, as in devices' OpenSSL-based clients ({@code --client-tls jdk}: JSSE).
  * <p>
  * {@code --after-restart} measures one row only, at once and without warm-up: what a freshly started stack serves
  * ({@code deploy/estuary bench --after-restart} restarts the services first).
@@ -54,7 +53,7 @@ import io.estuary.testkit.TestTls;
  *                     [--concurrency 1,8,32,128] [--connections kept-alive,new,resumed] [--signer-requests 3000]
  *                     [--retry-concurrency 32] [--intervals PT10S] [--max-csrs 200000] [--warmup PT10M]
  *                     [--after-restart "ready 41 s after services-up"] [--stack "1 frontend, 1 signer"]
- *                     [--credentials user-password-lines.txt]
+ *                     [--credentials user-password-lines.txt] [--client-tls openssl|jdk]
  *                     [--out bench.md]
  * </pre>
  */
@@ -85,7 +84,7 @@ public final class EnrollmentBenchmark {
     private final String host;
     /** The frontends' ports; worker n connects to the n-th modulo their number. */
     private final int[] ports;
-    /** The trust anchor; each worker has an SSLContext of its own, so it resumes only its own sessions. */
+    /** The trust anchor; each worker has a TLS client of its own ({@link WorkerTls}), so it resumes only its own sessions. */
     private final Path trust;
     /** HTTP Basic credentials; worker n enrolls with the n-th modulo their number. */
     private final List<String> authorizations;
@@ -96,6 +95,8 @@ public final class EnrollmentBenchmark {
     /** How many processes each part of the stack had at the end of the last row. */
     private Map<String, Integer> processCounts = Map.of();
     private int maxCsrs = 200_000;
+    /** The workers' TLS library: {@code openssl} (BoringSSL, as devices' OpenSSL-based clients) or {@code jdk}. */
+    private String clientTls = "openssl";
     private Path latencyLog;
 
     private EnrollmentBenchmark(String host, int[] ports, Path trust, List<String> authorizations) {
@@ -138,6 +139,9 @@ public final class EnrollmentBenchmark {
                         c.getBytes(StandardCharsets.UTF_8))).toList());
         bench.interval = interval;
         bench.maxCsrs = maxCsrs;
+        // --client-tls openssl|jdk: the workers' TLS; a library that does not load fails here, before any row.
+        bench.clientTls = options.getOrDefault("client-tls", "openssl");
+        WorkerTls.of(bench.clientTls, bench.trust, true);
         // --latency-log FILE: every measured enrollment's start and latency, to see whether slow ones come together.
         bench.latencyLog = options.containsKey("latency-log") ? Path.of(options.get("latency-log")) : null;
 
@@ -152,7 +156,8 @@ public final class EnrollmentBenchmark {
         String stack = "whole local stack on the same machine" + (options.containsKey("stack")
                 ? " (" + options.get("stack") + ")" : "") + (ports.length > 1 ? ", the workers spread over the "
                 + "frontends on ports " + Arrays.stream(ports).mapToObj(Integer::toString)
-                        .reduce((a, b) -> a + ", " + b).get() : "");
+                        .reduce((a, b) -> a + ", " + b).get() : "") + ", the load generator's TLS in "
+                + ("jdk".equals(bench.clientTls) ? "the JDK (JSSE)" : "BoringSSL");
         if (options.containsKey("after-restart")) {
             // At once: the stack has just become ready, and what it serves now is the measurement.
             int concurrency = levels[levels.length - 1];
@@ -243,8 +248,7 @@ public final class EnrollmentBenchmark {
             int index = w;
             int port = ports[w % ports.length];
             String authorization = authorizations.get(w % authorizations.size());
-            // A device's own session cache: with one shared by all workers, one worker would resume another's session.
-            SSLContext tls = TestTls.trusting(trust);
+            WorkerTls tls = WorkerTls.of(clientTls, trust, mode != Mode.NEW);
             Thread worker = new Thread(() -> {
                 int count = 0;
                 HttpConnection connection = null;
@@ -260,17 +264,13 @@ public final class EnrollmentBenchmark {
                             if (connection != null) {
                                 connection.close();
                             }
-                            connection = HttpConnection.tls(tls, host, port);
+                            connection = tls.connect(host, port);
                             handshakes.increment();
                             if (connection.resumed) {
                                 resumed.increment();
                             }
                         }
                         int status = connection.post(PATH, authorization, "application/pkcs10", csr, keepAlive).status();
-                        if (mode == Mode.NEW) {
-                            // Not resumed by the next connection: a full handshake every time.
-                            connection.forgetSession();
-                        }
                         if (status == 200) {
                             ok.increment();
                             if (enrolled != null) {

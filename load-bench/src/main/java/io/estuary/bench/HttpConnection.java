@@ -10,50 +10,72 @@ import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
+import io.netty.handler.ssl.SslContext;
+
 /**
  * One HTTP/1.1 connection, over TLS or plain TCP; enough of HTTP for answers with a Content-Length. A plain client
- * over sockets keeps the load generator's own cost small, and makes "a new connection per request" exact. Connections
- * of one {@link SSLContext} to one host and port resume the session JSSE cached from the one before (a TLS 1.3 ticket
- * arrives after the handshake and is taken in when the answer is read), unless it was forgotten.
+ * over blocking sockets keeps the load generator's own cost small, and makes "a new connection per request" exact.
+ * The TLS comes from a {@link WorkerTls}, which decides whether the next connection may resume this one's session.
  */
 final class HttpConnection {
+    private static final int TIMEOUT_MILLIS = 60_000;
+
     /** An answer: its status and body. */
     record Answer(int status, byte[] body) {
     }
 
-    private final Socket socket;
+    private final AutoCloseable transport;
     private final OutputStream out;
     private final InputStream in;
     private final String host;
-    /** Whether the handshake resumed a session: a resumed session keeps the creation time of its first. */
+    /** Whether the handshake resumed a session. */
     final boolean resumed;
+    /** Run after each answer is read (a TLS 1.3 ticket comes with the first). */
+    private final Runnable afterAnswer;
 
-    private HttpConnection(Socket socket, String host, boolean resumed) throws IOException {
-        this.socket = socket;
+    private HttpConnection(AutoCloseable transport, InputStream in, OutputStream out, String host, boolean resumed,
+            Runnable afterAnswer) {
+        this.transport = transport;
+        this.afterAnswer = afterAnswer;
         this.host = host;
         this.resumed = resumed;
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout(60_000);
-        out = socket.getOutputStream();
-        in = new BufferedInputStream(socket.getInputStream());
+        this.out = out;
+        this.in = new BufferedInputStream(in);
     }
 
-    static HttpConnection tls(SSLContext tls, String host, int port) throws IOException {
+    /**
+     * Over the JDK's TLS: connections of one {@link SSLContext} to one host and port resume the session JSSE cached
+     * from the one before (a TLS 1.3 ticket arrives after the handshake and is taken in when the answer is read); a
+     * resumed JSSE session keeps the creation time of its first. Without {@code resumes} the session is taken out of
+     * the cache once the answer (and with it the ticket) is read, so no later connection resumes it.
+     */
+    static HttpConnection jdk(SSLContext tls, String host, int port, boolean resumes) throws IOException {
         long opened = System.currentTimeMillis();
         SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(host, port);
-        socket.startHandshake();
-        return new HttpConnection(socket, host, socket.getSession().getCreationTime() < opened);
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            socket.startHandshake();
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        return new HttpConnection(socket, socket.getInputStream(), socket.getOutputStream(), host,
+                socket.getSession().getCreationTime() < opened, resumes ? () -> { } : () -> socket.getSession()
+                        .invalidate());
+    }
+
+    /** Over BoringSSL: the context's session cache (or none) decides what resumes. */
+    static HttpConnection openSsl(SslContext tls, String host, int port) throws IOException {
+        OpenSslStreams streams = OpenSslStreams.connect(tls, host, port, TIMEOUT_MILLIS);
+        return new HttpConnection(streams, streams.in, streams.out, host, streams.resumed(), () -> { });
     }
 
     static HttpConnection plain(String host, int port) throws IOException {
-        return new HttpConnection(new Socket(host, port), host, false);
-    }
-
-    /** Takes this connection's session out of the client's cache, so the next connection cannot resume it. */
-    void forgetSession() {
-        if (socket instanceof SSLSocket tls) {
-            tls.getSession().invalidate();
-        }
+        Socket socket = new Socket(host, port);
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        return new HttpConnection(socket, socket.getInputStream(), socket.getOutputStream(), host, false, () -> { });
     }
 
     /** POSTs the body; {@code authorization} may be null. */
@@ -82,6 +104,7 @@ final class HttpConnection {
         if (answer.length < length) {
             throw new IOException("connection closed in the body");
         }
+        afterAnswer.run();
         return new Answer(Integer.parseInt(status.split(" ")[1]), answer);
     }
 
@@ -103,8 +126,8 @@ final class HttpConnection {
 
     void close() {
         try {
-            socket.close();
-        } catch (IOException e) {
+            transport.close();
+        } catch (Exception e) {
             // closing anyway
         }
     }
