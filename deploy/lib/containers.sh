@@ -50,11 +50,14 @@ image_build() {
     -t "localhost/estuary/$name:$IMAGE_TAG" "$context" >/dev/null || die "building the image $name failed"
 }
 
-# A build context assembled from several places (hard links where possible: podman hashes content, not times).
+# A build context assembled from several places (hard links where possible: podman hashes content, not times), in a
+# folder of this build's own: two checkouts building at once (a CI run beside a developer's) shared one folder, and
+# one's rm -rf removed files while the other's podman build copied them. The folder goes once its image is built; one
+# a killed build left goes when it is a day old.
 staged_context() {
-  local dir=$CACHE/images/context-$1
-  rm -rf "$dir"; mkdir -p "$dir"
-  echo "$dir"
+  mkdir -p "$CACHE/images"
+  find "$CACHE/images" -maxdepth 1 -name "context-$1.*" -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
+  mktemp -d "$CACHE/images/context-$1.XXXXXX"
 }
 
 build_images() {
@@ -83,6 +86,7 @@ build_images() {
   cp "$ROOT/deploy/keycloak/estuary-realm.json" "$ctx/root/deploy/keycloak/"
   cp -r "$ROOT/estuary-admin/target/estuary-admin.jar" "$ROOT/estuary-admin/target/lib" "$ctx/root/estuary-admin/target/"
   image_build init init.Containerfile "$ctx" "localhost/estuary/base-signer:$IMAGE_TAG"
+  rm -rf "$ctx"
 
   ctx=$(staged_context kafka)
   cp -al "$KAFKA_LIB" "$ctx/lib" 2>/dev/null || cp -r "$KAFKA_LIB" "$ctx/lib"
@@ -90,12 +94,14 @@ build_images() {
   cp "$ROOT/deploy/containers/kafka-log4j2.properties" "$ctx/log4j2.properties"
   cp "$ROOT/deploy/containers/kafka-start.sh" "$ctx/"
   image_build kafka kafka.Containerfile "$ctx" "localhost/estuary/base-jre:$IMAGE_TAG"
+  rm -rf "$ctx"
 
   ctx=$(staged_context keycloak)
   cp -al "$KEYCLOAK_DIST/." "$ctx/" 2>/dev/null || cp -r "$KEYCLOAK_DIST/." "$ctx/"
   rm -f "$ctx/.complete"; rm -rf "$ctx/data"
   cp "$ROOT/deploy/containers/keycloak-start.sh" "$ctx/"
   image_build keycloak keycloak.Containerfile "$ctx" "localhost/estuary/base-jre:$IMAGE_TAG"
+  rm -rf "$ctx"
 
   image_build postgres postgres.Containerfile "$ROOT/deploy/containers" "$debian"
   image_build haproxy haproxy.Containerfile "$ROOT/deploy/containers" "$debian"
