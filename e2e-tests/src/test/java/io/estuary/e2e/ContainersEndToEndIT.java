@@ -84,8 +84,13 @@ class ContainersEndToEndIT {
         root = LocalStack.root();
         LocalStack.state(); // fails clearly outside the test command
         work = Files.createTempDirectory("estuary-containers");
-        project = "estuary-it" + System.getenv().getOrDefault("ESTUARY_TEST_SLOT", "0");
+        String slot = System.getenv().getOrDefault("ESTUARY_TEST_SLOT", "0");
+        project = "estuary-it" + slot;
+        // Images of the test slot's own tag: two checkouts tested at once (a CI run beside a developer's) would each
+        // run the other's images under the shared project version. Layers are cached, so the tag costs no rebuild.
+        String imageTag = "test-slot-" + slot;
         composeEnvironment = Map.of("CONTAINERS_CONF", root.resolve("deploy/containers/containers.conf").toString(),
+                "ESTUARY_IMAGE_TAG", imageTag,
                 "ESTUARY_EST_PORT", LocalStack.env("ESTUARY_COMPOSE_EST_PORT"),
                 "ESTUARY_KEYCLOAK_PORT", LocalStack.env("ESTUARY_COMPOSE_KEYCLOAK_PORT"),
                 "ESTUARY_AUDIT_PORT", LocalStack.env("ESTUARY_COMPOSE_AUDIT_PORT"),
@@ -100,7 +105,7 @@ class ContainersEndToEndIT {
         renewalBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_RENEWAL_PORT");
 
         LocalStack.script("services-down"); // the compose project needs both cores to start in time
-        LocalStack.script("images");
+        LocalStack.script("images", Map.of("ESTUARY_IMAGE_TAG", imageTag));
         run(List.of("podman-compose", "-p", project, "down", "-v"), false);
         run(List.of("podman", "network", "prune", "-f", "--filter", "label=io.podman.compose.project=" + project),
                 false);

@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 
 import io.estuary.frontend.listener.MalformedClientCertificateHeaderException;
 import io.estuary.frontend.listener.TrustedProxyHeader;
+import io.netty.handler.ssl.OpenSslSession;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
@@ -82,7 +83,13 @@ public class ClientCertificates {
         return chain;
     }
 
-    private static X509Certificate[] peerChain(SSLSession session) {
+    /** The session's peer chain; none when the client sent none or a certificate of another kind. */
+    static X509Certificate[] peerChain(SSLSession session) {
+        // OpenSSL's sessions say whether there is a chain; asking the JDK way throws for every new connection that
+        // has none, as a Basic-authenticated device's each time it reconnects.
+        if (session instanceof OpenSslSession openSsl && !openSsl.hasPeerCertificates()) {
+            return NONE;
+        }
         try {
             Certificate[] chain = session.getPeerCertificates();
             if (chain == null || chain.length == 0 || !Arrays.stream(chain).allMatch(X509Certificate.class::isInstance)) {

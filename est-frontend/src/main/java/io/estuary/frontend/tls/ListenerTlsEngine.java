@@ -11,7 +11,9 @@ import io.netty.handler.ssl.OpenSsl;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.SSLEngineOptions;
 
 /**
  * The TLS engine of the HTTPS listener. OpenSSL (BoringSSL, through netty-tcnative) by default: its handshakes and
@@ -20,7 +22,7 @@ import io.vertx.core.net.OpenSSLEngineOptions;
  * so a device that reconnects resumes its session (TLS 1.3 and 1.2, TlsSessionResumptionTest). The JDK engine is the fallback where the native library does not load, and the
  * choice with {@code estuary.frontend.tls-engine=jdk}; it writes into pooled buffers (by default Vert.x gives it an
  * unpooled heap buffer per TLS record written, a quarter of the frontend's allocation at a thousand enrollments a
- * second).
+ * second). On OpenSSL the listener's key and chain are converted once, not per handshake ({@link CachedKeyMaterial}).
  */
 @ApplicationScoped
 public class ListenerTlsEngine implements HttpServerOptionsCustomizer {
@@ -32,10 +34,18 @@ public class ListenerTlsEngine implements HttpServerOptionsCustomizer {
     @Override
     public void customizeHttpsServer(HttpServerOptions options) {
         options.setSslEngineOptions(engine(config.tlsEngine(), options));
+        options.setKeyCertOptions(keyMaterial(options.getSslEngineOptions(), options.getKeyCertOptions()));
+    }
+
+    /** The listener's key and chain as the engine is best given them: to OpenSSL once, not per handshake. */
+    static KeyCertOptions keyMaterial(SSLEngineOptions engine, KeyCertOptions keyCert) {
+        return engine instanceof OpenSSLEngineOptions && keyCert != null && !(keyCert instanceof CachedKeyMaterial)
+                ? new CachedKeyMaterial(keyCert)
+                : keyCert;
     }
 
     /** The engine options for the wanted engine, keeping what else was set on the options' engine. */
-    static io.vertx.core.net.SSLEngineOptions engine(TlsEngine wanted, HttpServerOptions options) {
+    static SSLEngineOptions engine(TlsEngine wanted, HttpServerOptions options) {
         boolean worker = options.getSslEngineOptions() != null && options.getSslEngineOptions().getUseWorkerThread();
         if (wanted == TlsEngine.OPENSSL) {
             if (OpenSSLEngineOptions.isAvailable()) {
