@@ -13,6 +13,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -24,6 +25,7 @@ import java.util.function.Supplier;
 import jakarta.enterprise.inject.Vetoed;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ import io.estuary.contracts.Topics;
 import io.estuary.pki.policy.EstLabels;
 import io.estuary.pki.token.TokenUnavailableException;
 import io.estuary.signer.config.SignerConfig;
+import io.estuary.signer.messaging.RequestPartitions;
 import io.estuary.signer.service.AnsweredRequests;
 import io.estuary.signer.service.CaChainPublisher;
 import io.estuary.signer.service.RequestDecisions;
@@ -43,6 +46,7 @@ import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestCsrs;
 import io.quarkus.arc.ClientProxy;
+import io.smallrye.common.annotation.Identifier;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -68,6 +72,9 @@ class CsrRequestConsumerTest {
     EstLabels labels;
     @Inject
     CaChainPublisher chainPublisher;
+    @Inject
+    @Identifier(RequestPartitions.NAME)
+    RequestPartitions partitions;
 
     @BeforeAll
     static void connect() {
@@ -256,6 +263,33 @@ class CsrRequestConsumerTest {
                 serials.add(answer.serialNumber());
             }
             assertEquals(1, serials.size(), "one certificate for six copies: " + serials);
+        }
+    }
+
+    /**
+     * Another signer answered a request just before this one took its partition over: the request, redelivered here,
+     * gets that answer and is not signed again, although this signer's reader of answers, which fetches in batches,
+     * has not read it yet when the request arrives. Five rounds: the reader is behind in most of them.
+     */
+    @Test
+    void aRequestAnsweredByAnotherSignerJustBeforeATakeoverIsNotSignedAgain() {
+        for (int round = 0; round < 5; round++) {
+            String requestId = UUID.randomUUID().toString();
+            Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            String serial = UUID.randomUUID().toString().replace("-", "");
+            IssuanceResult byAnother = new IssuanceResult(requestId, "signer-test", "", IssuanceResult.Outcome.ISSUED,
+                    null, "takeover-" + serial, "CN=takeover-" + serial, serial, "CN=Estuary Device CA", now,
+                    now.plusSeconds(3600), "MIIBanswered-by-another-signer", now);
+            try (KafkaTestClient.Tail results = kafka.tail(Topics.ISSUANCE_RESULTS)) {
+                kafka.send(Topics.ISSUANCE_RESULTS, "signer-test", byAnother);
+                partitions.onPartitionsAssigned(null, List.of(new TopicPartition(Topics.CSR_REQUESTS, 0)));
+                kafka.send(Topics.CSR_REQUESTS, "signer-test", new CsrSubmitted(requestId, "signer-test", "",
+                        "simpleenroll", Base64.getEncoder().encodeToString(TestCsrs.csr("takeover-" + round,
+                                TestCsrs.ecP256())), Instant.now()));
+                List<IssuanceResult> answers = results.await(IssuanceResult.class,
+                        r -> requestId.equals(r.requestId()), 2, Duration.ofSeconds(30));
+                assertEquals(serial, answers.get(1).serialNumber(), "round " + round + ": answered again, not signed");
+            }
         }
     }
 

@@ -196,7 +196,10 @@ class ConsoleBrowserIT {
             browser.findElement(By.id("q-device")).sendKeys(device);
             new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("q-outcome")))
                     .selectByValue("ISSUED");
-            browser.findElement(By.id("q-search")).click();
+            WebElement search = browser.findElement(By.id("q-search"));
+            search.click();
+            // Both pages have the same parts: until the search page is gone, they would be read off it.
+            new WebDriverWait(browser, WAIT).until(ExpectedConditions.stalenessOf(search));
             await(By.tagName("main"));
             rows = browser.findElements(By.cssSelector("#audit-records tbody tr"));
         } while (rows.isEmpty() && Instant.now().isBefore(deadline));

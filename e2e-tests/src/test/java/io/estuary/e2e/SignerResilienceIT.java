@@ -83,9 +83,16 @@ class SignerResilienceIT {
         }
     }
 
+    /**
+     * Requests stream in and each is sent again once answered, as clients retry, while a second signer joins the
+     * group and is then killed: partitions change hands twice, once by revocation while the first signer has a
+     * backlog in hand, and once by a dead member's timeout. No request gets two certificates: a request reaching the
+     * new owner of its partition while, or just after, the old owner answers it is answered again, not signed again.
+     */
     @Test
-    void twoSignerInstancesBothSign() throws Exception {
+    void twoSignersHandRequestsOverWithoutSigningAnyTwice() throws Exception {
         Path secondLog = state.resolve("logs/ca-signer-2.log");
+        Files.deleteIfExists(secondLog);
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx256m", "-jar",
                 root.resolve("ca-signer/target/quarkus-app/quarkus-run.jar").toString())
                 .redirectErrorStream(true).redirectOutput(secondLog.toFile());
@@ -93,30 +100,140 @@ class SignerResilienceIT {
         builder.environment().put("ESTUARY_SIGNER_MANAGEMENT_PORT", Integer.toString(port));
         builder.environment().put("SOFTHSM2_CONF", state.resolve("hsm/softhsm2.conf").toString());
         builder.environment().put("ESTUARY_HSM_PIN_FILE", state.resolve("secrets/hsm-pin").toString());
-        Process second = builder.start();
-        try {
-            awaitReady("http://127.0.0.1:" + port + "/q/health/ready", second);
-            List<CsrSubmitted> requests = requests(200, "pair");
-            Set<String> issued;
-            try (ResultCollector results = new ResultCollector()) {
-                for (CsrSubmitted request : requests) {
-                    kafka.send(Topics.CSR_REQUESTS, request.requester(), request);
-                }
-                results.awaitDistinct(requests, requests.size(), Duration.ofSeconds(120));
-                issued = assertOneCertificatePerRequest(requests, results);
+        builder.environment().put("ESTUARY_WARM_UP", "PT0S"); // joins the group within seconds of its start
+        Set<String> issued;
+        List<CsrSubmitted> requests;
+        try (ResultCollector results = new ResultCollector(); RetriedStream stream = new RetriedStream(results)) {
+            stream.awaitAnswered(100, Duration.ofSeconds(60));
+            // A backlog from before the second signer starts until it holds partitions: the first is signing
+            // requests of the partitions it gives up when it gives them up.
+            stream.flood(true);
+            Process second = builder.start();
+            try {
+                awaitLogged(secondLog, "Notifying assignor about the new Assignment", second);
+                stream.flood(false);
+                awaitReady("http://127.0.0.1:" + port + "/q/health/ready", second);
+                Thread.sleep(5_000); // both sign, and retries cross the new split
+            } finally {
+                second.destroyForcibly();
+                second.onExit().join();
             }
-            // The first signer's log also holds what it signed for earlier tests: only this test's serials count.
-            Set<String> serialsFromFirst = issuedSerials(state.resolve("logs/ca-signer.log"));
-            serialsFromFirst.retainAll(issued);
-            Set<String> serialsFromSecond = issuedSerials(secondLog);
-            serialsFromSecond.retainAll(issued);
-            assertTrue(!serialsFromFirst.isEmpty(), "the first instance signed");
-            assertTrue(!serialsFromSecond.isEmpty(), "the second instance signed");
-            serialsFromFirst.retainAll(serialsFromSecond);
-            assertEquals(Set.of(), serialsFromFirst, "no certificate signed by both");
-        } finally {
-            second.destroy();
-            second.onExit().join();
+            // The first signer takes the dead one's partitions over once its session times out (10 s).
+            Thread.sleep(15_000);
+            stream.close();
+            requests = stream.sent();
+            results.awaitDistinct(requests, requests.size(), Duration.ofSeconds(180));
+            assertTrue(stream.retries() > 100, "retries sent: " + stream.retries());
+            issued = assertOneCertificatePerRequest(requests, results);
+        }
+        // The first signer's log also holds what it signed for earlier tests: only this test's serials count.
+        Set<String> serialsFromFirst = issuedSerials(state.resolve("logs/ca-signer.log"));
+        serialsFromFirst.retainAll(issued);
+        Set<String> serialsFromSecond = issuedSerials(secondLog);
+        serialsFromSecond.retainAll(issued);
+        assertTrue(!serialsFromFirst.isEmpty(), "the first instance signed");
+        assertTrue(!serialsFromSecond.isEmpty(), "the second instance signed");
+        serialsFromFirst.retainAll(serialsFromSecond);
+        assertEquals(Set.of(), serialsFromFirst, "no certificate signed by both");
+    }
+
+    private static void awaitLogged(Path log, String line, Process process) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                fail("the second signer exited");
+            }
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("the second signer did not log '" + line + "' in 120 s");
+    }
+
+    /**
+     * New requests at a steady pace, or as a backlog kept in front of the signers when flooding; each is sent once
+     * more as soon as it is answered. The CSRs come from a small pool: each request is its own (a new request id).
+     */
+    private static final class RetriedStream implements AutoCloseable {
+        private static final int BACKLOG = 500;
+        private final ResultCollector results;
+        private final List<CsrSubmitted> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Map<String, CsrSubmitted> byId = new ConcurrentHashMap<>();
+        private final List<String> csrs = new ArrayList<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile boolean flooding;
+        private volatile int retries;
+        private volatile Exception failure;
+
+        RetriedStream(ResultCollector results) {
+            this.results = results;
+            for (int i = 0; i < 200; i++) {
+                csrs.add(Base64.getEncoder().encodeToString(TestCsrs.csr("handover-" + i, TestCsrs.ecP256())));
+            }
+            thread = new Thread(this::run, "retried-stream");
+            thread.start();
+        }
+
+        private void run() {
+            try {
+                while (running) {
+                    int wanted = flooding ? Math.max(0, BACKLOG - (sent.size() - results.answered())) : 5;
+                    for (int i = 0; i < wanted; i++) {
+                        int n = sent.size();
+                        CsrSubmitted request = new CsrSubmitted(UUID.randomUUID().toString(),
+                                "requester-" + (n % 16), "", "simpleenroll", csrs.get(n % csrs.size()),
+                                Instant.now());
+                        byId.put(request.requestId(), request);
+                        kafka.sendAsync(Topics.CSR_REQUESTS, request.requester(), request);
+                        sent.add(request);
+                    }
+                    for (String answered = results.nextFirstAnswered(); answered != null;
+                            answered = results.nextFirstAnswered()) {
+                        CsrSubmitted request = byId.get(answered);
+                        if (request != null) {
+                            kafka.sendAsync(Topics.CSR_REQUESTS, request.requester(), request);
+                            retries++;
+                        }
+                    }
+                    kafka.flush();
+                    Thread.sleep(50);
+                }
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+
+        void flood(boolean on) {
+            flooding = on;
+        }
+
+        void awaitAnswered(int count, Duration timeout) throws InterruptedException {
+            Instant deadline = Instant.now().plus(timeout);
+            while (results.answered() < count && Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            assertTrue(results.answered() >= count, "answered: " + results.answered());
+        }
+
+        List<CsrSubmitted> sent() {
+            synchronized (sent) {
+                return List.copyOf(sent);
+            }
+        }
+
+        int retries() {
+            return retries;
+        }
+
+        @Override
+        public void close() throws Exception {
+            running = false;
+            thread.join();
+            if (failure != null) {
+                throw failure;
+            }
         }
     }
 
@@ -191,6 +308,7 @@ class SignerResilienceIT {
     /** Reads every committed result from the end of the topic as it was when created. */
     private static final class ResultCollector implements AutoCloseable {
         private final Map<String, List<IssuanceResult>> byRequest = new ConcurrentHashMap<>();
+        private final java.util.Queue<String> firstAnswers = new java.util.concurrent.ConcurrentLinkedQueue<>();
         private final KafkaConsumer<String, String> consumer;
         private final Thread thread;
         private volatile boolean running = true;
@@ -215,8 +333,10 @@ class SignerResilienceIT {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     try {
                         IssuanceResult result = KafkaTestClient.JSON.readValue(record.value(), IssuanceResult.class);
-                        byRequest.computeIfAbsent(result.requestId(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                                .add(result);
+                        byRequest.computeIfAbsent(result.requestId(), id -> {
+                            firstAnswers.add(id);
+                            return new java.util.concurrent.CopyOnWriteArrayList<>();
+                        }).add(result);
                     } catch (IOException e) {
                         // not a result
                     }
@@ -239,6 +359,16 @@ class SignerResilienceIT {
                     .forEach(r -> missing.put(r.requestId(), 0));
             fail("only " + (requests.size() - missing.size()) + " of " + requests.size() + " answered; wanted "
                     + atLeast);
+        }
+
+        /** How many requests have been answered. */
+        int answered() {
+            return byRequest.size();
+        }
+
+        /** The next request answered for the first time, in the order read; null when there is none yet. */
+        String nextFirstAnswered() {
+            return firstAnswers.poll();
         }
 
         List<IssuanceResult> answersTo(String requestId) {

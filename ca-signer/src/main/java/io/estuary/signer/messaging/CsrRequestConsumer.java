@@ -1,6 +1,8 @@
 package io.estuary.signer.messaging;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -20,6 +22,7 @@ import io.estuary.signer.service.AnsweredRequests;
 import io.estuary.signer.service.RequestDecisions;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -39,6 +42,9 @@ public class CsrRequestConsumer {
     IssuanceResultPublisher publisher;
     @Inject
     RecordTracing tracing;
+    @Inject
+    @Identifier(RequestPartitions.NAME)
+    RequestPartitions partitions;
 
     @Incoming(Channels.CSR_REQUESTS)
     // The HSM call blocks. A poll's requests are signed one after another on one thread of the signing pool and their
@@ -50,14 +56,40 @@ public class CsrRequestConsumer {
     public CompletionStage<Void> onRequests(List<CsrSubmitted> requests,
             IncomingKafkaRecordBatchMetadata<String, CsrSubmitted> batch) {
         awaitRecentResults();
-        List<Message<?>> records = tracing.enabled() ? batch.getBatchedMessages() : null;
-        CompletableFuture<?>[] answered = new CompletableFuture<?>[requests.size()];
-        for (int i = 0; i < answered.length; i++) {
-            CsrSubmitted request = requests.get(i);
-            answered[i] = records == null ? answerAndPublish(request)
-                    : answerAndPublish(request, headers(records.get(i)));
+        List<Message<?>> records = batch.getBatchedMessages();
+        int[] partitionOf = new int[records.size()];
+        Set<Integer> polledFrom = new HashSet<>();
+        for (int i = 0; i < partitionOf.length; i++) {
+            partitionOf[i] = records.get(i).getMetadata(IncomingKafkaRecordMetadata.class)
+                    .orElseThrow().getPartition();
+            polledFrom.add(partitionOf[i]);
         }
-        return CompletableFuture.allOf(answered);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Set<Integer> claimed = partitions.claim(polledFrom, done);
+        if (!claimed.containsAll(polledFrom)) {
+            // Handed over since the poll: the new owner of those partitions reads these requests again.
+            Set<Integer> given = new HashSet<>(polledFrom);
+            given.removeAll(claimed);
+            LOG.infof("requests polled from partitions %s are left to their new owner", given);
+        }
+        try {
+            CompletableFuture<?>[] answered = new CompletableFuture<?>[requests.size()];
+            for (int i = 0; i < answered.length; i++) {
+                if (!claimed.contains(partitionOf[i])) {
+                    answered[i] = CompletableFuture.completedFuture(null);
+                    continue;
+                }
+                CsrSubmitted request = requests.get(i);
+                answered[i] = tracing.enabled() ? answerAndPublish(request, headers(records.get(i)))
+                        : answerAndPublish(request);
+            }
+            CompletableFuture<Void> all = CompletableFuture.allOf(answered);
+            all.whenComplete((ignored, failure) -> done.complete(null));
+            return all;
+        } catch (RuntimeException | Error e) {
+            done.complete(null);
+            throw e;
+        }
     }
 
     /** Decides and publishes under the trace the request's record carries, in a span "sign". */
@@ -93,9 +125,13 @@ public class CsrRequestConsumer {
         return decisions.answer(request);
     }
 
-    /** Until the reader has caught up, a redelivered request could not be recognised. */
+    /**
+     * Until the reader has caught up, with what was published before this signer started and before it last took
+     * over partitions, a redelivered request could not be recognised.
+     */
     private void awaitRecentResults() {
-        while (!answeredRequests.caughtUp()) {
+        long catchUp = partitions.catchUp();
+        while (!answeredRequests.caughtUp() || !answeredRequests.caughtUpWith(catchUp)) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {

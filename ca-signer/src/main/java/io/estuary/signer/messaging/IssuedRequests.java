@@ -2,6 +2,7 @@ package io.estuary.signer.messaging;
 
 import java.util.Optional;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -31,8 +32,14 @@ public class IssuedRequests implements AnsweredRequests {
 
     private RecentIssuanceResults results;
 
-    void start(@Observes StartupEvent event) {
+    // Created with the bean, not at startup: the request channel may hand this signer partitions, and ask for a
+    // catch-up (RequestPartitions), before the application has started.
+    @PostConstruct
+    void create() {
         results = new RecentIssuanceResults(followers.settings(), config.retryWindow(), objectMapper);
+    }
+
+    void start(@Observes StartupEvent event) {
         followers.follow("issued-requests-reader", results.subscription(), results);
     }
 
@@ -43,7 +50,17 @@ public class IssuedRequests implements AnsweredRequests {
 
     @Override
     public boolean caughtUp() {
-        return results != null && results.caughtUp();
+        return results.caughtUp();
+    }
+
+    @Override
+    public long askToCatchUp() {
+        return results.askToCatchUp();
+    }
+
+    @Override
+    public boolean caughtUpWith(long ask) {
+        return results.caughtUpWith(ask);
     }
 
     @Override

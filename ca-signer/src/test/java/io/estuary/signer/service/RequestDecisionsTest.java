@@ -34,6 +34,16 @@ class RequestDecisionsTest {
         }
 
         @Override
+        public long askToCatchUp() {
+            return 0;
+        }
+
+        @Override
+        public boolean caughtUpWith(long ask) {
+            return true;
+        }
+
+        @Override
         public Optional<IssuanceResult> find(String requestId) {
             if (failuresLeft-- > 0) {
                 throw new IllegalStateException("broker away");

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -66,6 +67,11 @@ public final class RecentIssuanceResults implements RecordHandler, AutoCloseable
     private volatile boolean positioned;
     private volatile boolean caughtUp;
     private Map<TopicPartition, Long> endAtStart = Map.of();
+    private final AtomicLong catchUpsAsked = new AtomicLong();
+    private volatile long catchUpsMet;
+    /** On the reading thread: the ask being met and the end offsets read for it (null when none is). */
+    private long catchUpTarget;
+    private Map<TopicPartition, Long> catchUpEnd;
     private Instant lastEviction = Instant.EPOCH;
     private KafkaConsumer<byte[], byte[]> lookup;
 
@@ -133,6 +139,20 @@ public final class RecentIssuanceResults implements RecordHandler, AutoCloseable
      */
     public boolean caughtUp() {
         return caughtUp;
+    }
+
+    /**
+     * Asks the reader to read everything published until now, and returns the ask for {@link #caughtUpWith}. A
+     * signer that took over partitions of the request topic asks this: another signer may have answered their
+     * requests just before, and the reader, which fetches in batches, need not have read that answer yet.
+     */
+    public long askToCatchUp() {
+        return catchUpsAsked.incrementAndGet();
+    }
+
+    /** Whether everything published before the ask was made has been read. */
+    public boolean caughtUpWith(long ask) {
+        return catchUpsMet >= ask;
     }
 
     /** Whether a result for the request was seen within the window; never blocks. */
@@ -259,10 +279,34 @@ public final class RecentIssuanceResults implements RecordHandler, AutoCloseable
             handle(record);
         }
         if (!caughtUp) {
-            // read_committed: the end offsets are the last stable offsets, which the position reaches.
-            caughtUp = assignment.partitions().stream().allMatch(p -> assignment.position(p) >= endAtStart.get(p));
+            caughtUp = reached(endAtStart, assignment);
         }
+        meetCatchUps(assignment);
         evictExpired();
+    }
+
+    /**
+     * The end offsets are read after the ask was made, so once the position reaches them every result published
+     * before the ask has been read. A later ask while one is being met reads them again.
+     */
+    private void meetCatchUps(Assignment assignment) {
+        long asked = catchUpsAsked.get();
+        if (asked <= catchUpsMet) {
+            return;
+        }
+        if (catchUpEnd == null || asked > catchUpTarget) {
+            catchUpTarget = asked;
+            catchUpEnd = assignment.endOffsets();
+        }
+        if (reached(catchUpEnd, assignment)) {
+            catchUpsMet = catchUpTarget;
+            catchUpEnd = null;
+        }
+    }
+
+    /** read_committed: the end offsets are the last stable offsets, which the position reaches. */
+    private static boolean reached(Map<TopicPartition, Long> end, Assignment assignment) {
+        return assignment.partitions().stream().allMatch(p -> assignment.position(p) >= end.get(p));
     }
 
     /** Until the follower has started again and caught up, results published meanwhile may be unknown. */
@@ -270,6 +314,7 @@ public final class RecentIssuanceResults implements RecordHandler, AutoCloseable
     public void stopped() {
         positioned = false;
         caughtUp = false;
+        catchUpEnd = null; // read again from the next consumer
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {

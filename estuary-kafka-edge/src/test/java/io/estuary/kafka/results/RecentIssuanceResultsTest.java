@@ -129,6 +129,39 @@ class RecentIssuanceResultsTest {
         }
     }
 
+    /**
+     * The signer's reader fetches in batches, so it lags the topic; a signer that takes over partitions asks it to
+     * catch up, and once it has, every result published before the ask is known. Twenty rounds: the reader is behind
+     * at an ask in most of them.
+     */
+    @Test
+    void aCatchUpIsMetOnlyOnceEveryResultPublishedBeforeTheAskIsRead() throws Exception {
+        try (RecentIssuanceResults positions = new RecentIssuanceResults(KAFKA, Duration.ofMinutes(15),
+                KafkaTestClient.JSON);
+                TopicFollower reader = new TopicFollower("catch-up-test", KAFKA, positions.subscription(),
+                        positions)) {
+            reader.start();
+            awaitTrue(positions::caughtUp, "the reader caught up at its start");
+            for (int round = 0; round < 20; round++) {
+                IssuanceResult other = result(UUID.randomUUID().toString(), "MIIBanswered-by-another-signer");
+                kafka.send(Topics.ISSUANCE_RESULTS, other.requester(), other); // acknowledged by the broker
+                long ask = positions.askToCatchUp();
+                awaitTrue(() -> positions.caughtUpWith(ask), "round " + round + ": the catch-up was met");
+                assertTrue(positions.knows(other.requestId()), "round " + round + ": known once caught up");
+            }
+            assertFalse(positions.caughtUpWith(positions.askToCatchUp() + 1), "an ask not made is not met");
+        }
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (!condition.getAsBoolean() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(5);
+        }
+        assertTrue(condition.getAsBoolean(), what);
+    }
+
     /** A failure is no decision: its waiter hears it, but a retry must be signed anew, by either kind of reader. */
     @Test
     void aFailureIsHeardButNotKeptAndTheLaterDecisionIs() throws Exception {
