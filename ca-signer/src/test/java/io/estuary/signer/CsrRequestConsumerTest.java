@@ -3,6 +3,7 @@ package io.estuary.signer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -197,6 +198,44 @@ class CsrRequestConsumerTest {
                 TestCsrs.ecP256()));
         assertEquals(IssuanceResult.Outcome.ISSUED, result.outcome(), result.reason());
         assertEquals(3, signing.attemptsAt(requestId), "two attempts while the token was away, then the signature");
+    }
+
+    /**
+     * A request waiting for the token when its partition is handed over stops waiting and is left to the new owner,
+     * which may sign it as soon as its own token answers: nothing is signed or published here, and the handover does
+     * not wait out its bound for it.
+     */
+    @Test
+    void aRequestWaitingForTheTokenWhenItsPartitionIsHandedOverIsLeftToTheNewOwner() throws Exception {
+        FailingSigning signing = failingSigning();
+        String requestId = UUID.randomUUID().toString();
+        signing.tokenFailuresLeft.put(requestId, new AtomicInteger(Integer.MAX_VALUE));
+        List<TopicPartition> all = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(p -> new TopicPartition(Topics.CSR_REQUESTS, p)).toList();
+        try (KafkaTestClient.Tail results = kafka.tail(Topics.ISSUANCE_RESULTS)) {
+            kafka.send(Topics.CSR_REQUESTS, "signer-test", new CsrSubmitted(requestId, "signer-test", "",
+                    "simpleenroll", Base64.getEncoder().encodeToString(TestCsrs.csr("signer-device-handed-over",
+                            TestCsrs.ecP256())), Instant.now()));
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (signing.attemptsAt(requestId) < 2 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+            assertTrue(signing.attemptsAt(requestId) >= 2, "the request waits for the token");
+            Instant revoked = Instant.now();
+            try {
+                partitions.onPartitionsRevoked(null, all);
+                assertTrue(Duration.between(revoked, Instant.now()).compareTo(Duration.ofSeconds(50)) < 0,
+                        "the handover waited until the request gave up, not its 60 s bound");
+                int attempts = signing.attemptsAt(requestId);
+                assertThrows(AssertionError.class, () -> results.await(IssuanceResult.class,
+                        r -> requestId.equals(r.requestId()), Duration.ofSeconds(3)), "nothing is published");
+                assertEquals(attempts, signing.attemptsAt(requestId), "the request no longer waits for the token");
+            } finally {
+                partitions.onPartitionsAssigned(null, all);
+            }
+        }
+        assertEquals(IssuanceResult.Outcome.ISSUED, roundTrip(TestCsrs.csr("signer-device-after-handover",
+                TestCsrs.ecP256())).outcome(), "the channel still signs");
     }
 
     /**

@@ -80,8 +80,8 @@ public class CsrRequestConsumer {
                     continue;
                 }
                 CsrSubmitted request = requests.get(i);
-                answered[i] = tracing.enabled() ? answerAndPublish(request, headers(records.get(i)))
-                        : answerAndPublish(request);
+                answered[i] = tracing.enabled() ? answerAndPublish(request, partitionOf[i], headers(records.get(i)))
+                        : answerAndPublish(request, partitionOf[i]);
             }
             CompletableFuture<Void> all = CompletableFuture.allOf(answered);
             all.whenComplete((ignored, failure) -> done.complete(null));
@@ -93,19 +93,19 @@ public class CsrRequestConsumer {
     }
 
     /** Decides and publishes under the trace the request's record carries, in a span "sign". */
-    private CompletableFuture<?> answerAndPublish(CsrSubmitted request, Headers headers) {
+    private CompletableFuture<?> answerAndPublish(CsrSubmitted request, int partition, Headers headers) {
         try (Scope parent = tracing.parent(headers).makeCurrent()) {
             Span span = tracing.startSpan("sign");
             try (Scope signing = span.makeCurrent()) {
-                return answerAndPublish(request);
+                return answerAndPublish(request, partition);
             } finally {
                 span.end();
             }
         }
     }
 
-    private CompletableFuture<?> answerAndPublish(CsrSubmitted request) {
-        IssuanceResult result = answer(request);
+    private CompletableFuture<?> answerAndPublish(CsrSubmitted request, int partition) {
+        IssuanceResult result = answer(request, partition);
         return result == null ? CompletableFuture.completedFuture(null)
                 : publisher.publish(request.requester(), result);
     }
@@ -115,14 +115,17 @@ public class CsrRequestConsumer {
                 .orElse(null);
     }
 
-    /** The answer to one request, decided at most once; null for an event that could not be read. */
-    IssuanceResult answer(CsrSubmitted request) {
+    /**
+     * The answer to one request, decided at most once; null for an event that could not be read, or for a request
+     * whose partition was handed over while it waited for the token.
+     */
+    IssuanceResult answer(CsrSubmitted request, int partition) {
         if (request == null) {
             // An undeserializable record: nothing to answer to, and no requester to tell.
             LOG.warn("skipped a CSR event that could not be read");
             return null;
         }
-        return decisions.answer(request);
+        return decisions.answer(request, () -> partitions.holds(partition));
     }
 
     /**

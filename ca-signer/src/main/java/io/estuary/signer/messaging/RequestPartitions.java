@@ -29,7 +29,9 @@ import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
  * two of them. A request redelivered to a new owner may have been answered by the old one just before:
  * <ul>
  * <li>the old owner gives a partition up only once the requests it is signing from it are answered and the broker
- * has the answers (it waits for them when the partition is revoked), and signs nothing more from it;</li>
+ * has the answers (it waits for them when the partition is revoked, up to a bound), and signs nothing more from it;
+ * a request of it waiting for the token stops waiting, since the new owner may sign it as soon as its token answers;
+ * </li>
  * <li>the new owner signs from a partition only once its reader of answers has read everything published until the
  * partition was assigned (the reader fetches in batches, and lags the topic by a fetch otherwise).</li>
  * </ul>
@@ -110,6 +112,11 @@ public class RequestPartitions implements KafkaConsumerRebalanceListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether this signer still holds the partition. */
+    synchronized boolean holds(int partition) {
+        return held.contains(partition);
     }
 
     /** The latest catch-up asked for: requests are signed only once the answers are read up to it. */

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,20 +38,23 @@ public class RequestDecisions {
         this.metrics = metrics;
     }
 
-    /** The answer to one request, decided at most once. */
-    public IssuanceResult answer(CsrSubmitted request) {
+    /**
+     * The answer to one request, decided at most once; null if the request was handed over to another signer while it
+     * waited for the token ({@code held} turned false): nothing was signed, and its new owner answers it.
+     */
+    public IssuanceResult answer(CsrSubmitted request, BooleanSupplier held) {
         Decision decision;
         try {
-            decision = decideOnce(request.requestId(), () -> decide(request));
+            decision = decideOnce(request.requestId(), () -> decide(request, held));
+        } catch (HandedOver | CompletionException e) {
+            if (!(e instanceof HandedOver) && !(e.getCause() instanceof HandedOver)) {
+                return failed(request, e);
+            }
+            LOG.infof("request %s was handed over to another signer while it waited for the CA; left to it",
+                    request.requestId());
+            return null;
         } catch (RuntimeException e) {
-            // A failure a retry may not meet (the signer was stopped while the request waited for the token, or a
-            // fault outside signing): answered at once and not remembered, so a retry is signed anew. Letting it out
-            // would stop this channel, and every signature with it.
-            LOG.errorf(e, "request %s failed in the signer; answered as failed", request.requestId());
-            metrics.failed("transient");
-            return IssuanceResult.failed(request,
-                    "the signer failed on this request (internal error); nothing was signed, retry later",
-                    Instant.now());
+            return failed(request, e);
         }
         IssuanceResult result = decision.result();
         if (decision.earlier()) {
@@ -63,6 +68,25 @@ public class RequestDecisions {
             LOG.infof("rejected request %s: %s", result.requestId(), result.reason());
         }
         return result;
+    }
+
+    /**
+     * A failure a retry may not meet (the signer was stopped while the request waited for the token, or a fault outside
+     * signing): answered at once and not remembered, so a retry is signed anew. Letting it out would stop this channel,
+     * and every signature with it.
+     */
+    private IssuanceResult failed(CsrSubmitted request, RuntimeException e) {
+        LOG.errorf(e, "request %s failed in the signer; answered as failed", request.requestId());
+        metrics.failed("transient");
+        return IssuanceResult.failed(request,
+                "the signer failed on this request (internal error); nothing was signed, retry later", Instant.now());
+    }
+
+    /** The request's partition went to another signer while the request waited for the token. */
+    private static final class HandedOver extends RuntimeException {
+        HandedOver() {
+            super(null, null, false, false);
+        }
     }
 
     /** A decision, and whether it was made now or given earlier (a retry, a redelivery, a concurrent duplicate). */
@@ -112,11 +136,11 @@ public class RequestDecisions {
      * (its CSR under its profile: the same input fails the same way), so it is answered as failed at once and
      * remembered like a decision: a retry gets the same answer instead of another attempt.
      */
-    private IssuanceResult decide(CsrSubmitted request) {
+    private IssuanceResult decide(CsrSubmitted request, BooleanSupplier held) {
         try {
-            return signUntilCaAvailable(request);
-        } catch (TokenUnavailableException e) {
-            throw e; // only when interrupted while waiting for the token: not the request's failure
+            return signUntilCaAvailable(request, held);
+        } catch (TokenUnavailableException | HandedOver e) {
+            throw e; // interrupted while waiting for the token, or handed over: not the request's failure
         } catch (RuntimeException e) {
             LOG.errorf(e, "request %s failed in the signer; answered as failed, and so is every retry of it",
                     request.requestId());
@@ -129,10 +153,15 @@ public class RequestDecisions {
 
     /**
      * A CSR that arrives while the token is unreachable waits for it instead of being rejected or dropped; the
-     * frontend meanwhile answers its client that the request is still pending.
+     * frontend meanwhile answers its client that the request is still pending. It stops waiting once its partition
+     * is handed over: the new owner may sign it as soon as its own token answers, so this signer must not too.
      */
-    private IssuanceResult signUntilCaAvailable(CsrSubmitted request) {
-        return UntilAvailable.call(() -> signingService.sign(request), TokenUnavailableException.class,
-                e -> LOG.warnf("request %s waits for the CA: %s", request.requestId(), e.getMessage()));
+    private IssuanceResult signUntilCaAvailable(CsrSubmitted request, BooleanSupplier held) {
+        return UntilAvailable.call(() -> signingService.sign(request), TokenUnavailableException.class, e -> {
+            if (!held.getAsBoolean()) {
+                throw new HandedOver();
+            }
+            LOG.warnf("request %s waits for the CA: %s", request.requestId(), e.getMessage());
+        });
     }
 }
