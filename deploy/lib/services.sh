@@ -131,18 +131,20 @@ services_up() {
       revocation-responder) heap=${ESTUARY_RESPONDER_HEAP:-512m} ;; console) heap=256m ;; esac
     # shellcheck disable=SC2206 # word splitting wanted: ESTUARY_SERVICE_JAVA_OPTS is a list of JVM options
     local jvm=(-Xms$heap -Xmx$heap ${ESTUARY_SERVICE_JAVA_OPTS-})
+    # @instance@ names a file per instance (an AOT cache, a GC log): the options are one setting for every service.
+    jvm=("${jvm[@]//@instance@/$i}")
     local ports; read -ra ports <<< "$(instance_ports "$i")"
     # The signer (CA keys) and the revocation responder (OCSP responder keys) get the token; the other services never
     # see its PIN.
     if [ "$s" = ca-signer ] || [ "$s" = revocation-responder ]; then
-      nohup env "${ports[@]}" java "${jvm[@]}" -jar "$jar" > "$STATE/logs/$i.log" 2>&1 &
+      nohup env "${ports[@]}" "${ESTUARY_SERVICE_JAVA:-java}" "${jvm[@]}" -jar "$jar" > "$STATE/logs/$i.log" 2>&1 &
     else
       # The audit trail and the renewal tracker read Kafka behind the enrollment path: on a shared machine they run
       # at a lower CPU priority, lag during a burst and catch up after it (nothing is lost: Kafka keeps the events).
       local niceness=0
       case $s in audit-service|renewal-scheduler) niceness=${ESTUARY_DOWNSTREAM_NICENESS:-10} ;; esac
       nohup env -u ESTUARY_HSM_PIN_FILE -u ESTUARY_HSM_PIN -u ESTUARY_KEYCLOAK_ADMIN_PASSWORD_FILE "${ports[@]}" \
-        nice -n "$niceness" java "${jvm[@]}" -jar "$jar" > "$STATE/logs/$i.log" 2>&1 &
+        nice -n "$niceness" "${ESTUARY_SERVICE_JAVA:-java}" "${jvm[@]}" -jar "$jar" > "$STATE/logs/$i.log" 2>&1 &
     fi
     echo $! > "$STATE/run/$i.pid"
   done
