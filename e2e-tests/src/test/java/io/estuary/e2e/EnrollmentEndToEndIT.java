@@ -2,6 +2,7 @@ package io.estuary.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -121,6 +122,30 @@ class EnrollmentEndToEndIT {
         // The frontend falls back to the JDK's engine, with only a warning, where netty-tcnative does not load.
         String log = Files.readString(state.resolve("logs/est-frontend.log"));
         assertTrue(log.contains("The EST listener's TLS uses BoringSSL"), "est-frontend.log says which TLS engine");
+    }
+
+    @Test
+    void theWarmUpRehearsedThroughKafkaAndTheListenerBeforeReadiness() throws Exception {
+        // The frontend's warm-up reached its own TLS listener (trusting its certificate) and the warm-up topic (which
+        // the stack created), the signer's the topic; none of them was left out.
+        String frontend = lastWarmUp("est-frontend");
+        assertTrue(Pattern.compile("Kafka round trips on estuary\\.warm-up \\([1-9]\\d*\\)")
+                .matcher(frontend).find(), frontend);
+        assertTrue(Pattern.compile("requests to the listener on port \\d+ \\([1-9]\\d* answered\\)")
+                .matcher(frontend).find(), frontend);
+        String signer = lastWarmUp("ca-signer");
+        assertTrue(Pattern.compile("Kafka round trips on estuary\\.warm-up \\([1-9]\\d*\\)")
+                .matcher(signer).find(), signer);
+        for (String service : List.of("est-frontend", "ca-signer")) {
+            String log = Files.readString(state.resolve("logs/" + service + ".log"));
+            assertFalse(log.contains("the warm-up goes on without"), service + ".log: a transport was left out");
+        }
+    }
+
+    private String lastWarmUp(String service) throws java.io.IOException {
+        return Files.readAllLines(state.resolve("logs/" + service + ".log")).stream()
+                .filter(line -> line.contains("warmed up in")).reduce((first, second) -> second)
+                .orElseThrow(() -> new AssertionError(service + ".log has no warm-up line"));
     }
 
     @Test

@@ -14,8 +14,9 @@ class PackageRulesTest {
     void packagesDependDownwardOnly() {
         PackageRules.under("io.estuary.frontend")
                 .layer("rest", "service", "listener", "domain")
-                .layer("health", "service", "domain")
+                .layer("health", "service", "warmup", "domain")
                 .layer("messaging", "service", "config", "domain")
+                .layer("warmup", "tls", "config")
                 .layer("tls", "auth", "config")
                 .layer("listener", "auth")
                 .layer("service", "auth", "config", "domain")

@@ -33,6 +33,13 @@ public final class Topics {
      */
     public static final int CRLS_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+    /**
+     * A starting service's own records, sent and read back by its warm-up so that its Kafka clients' code is compiled
+     * before it reports ready. Never audited, and kept an hour only.
+     */
+    public static final String WARM_UP = "estuary.warm-up";
+    public static final long WARM_UP_RETENTION_MILLIS = 3_600_000;
+
     /** Partition counts the stack creates the topics with. */
     public static final int CSR_REQUESTS_PARTITIONS = 4;
     public static final int ISSUANCE_RESULTS_PARTITIONS = 4;
@@ -42,15 +49,21 @@ public final class Topics {
 
     /**
      * A topic the stack creates, with its partition count; compacted topics keep the latest record per key. A
-     * {@code maxMessageBytes} of 0 keeps the broker's record limit (1 MB).
+     * {@code maxMessageBytes} of 0 keeps the broker's record limit (1 MB). Topics that are not compacted keep their
+     * records {@code retentionMillis}, or forever with -1 (the audit trail is rebuilt by replaying them).
      */
-    public record Definition(String name, int partitions, boolean compacted, int maxMessageBytes) {
+    public record Definition(String name, int partitions, boolean compacted, int maxMessageBytes,
+            long retentionMillis) {
         public Definition(String name, int partitions) {
-            this(name, partitions, false, 0);
+            this(name, partitions, false, 0, -1);
         }
 
         public Definition(String name, int partitions, boolean compacted) {
-            this(name, partitions, compacted, 0);
+            this(name, partitions, compacted, 0, -1);
+        }
+
+        public Definition(String name, int partitions, boolean compacted, int maxMessageBytes) {
+            this(name, partitions, compacted, maxMessageBytes, -1);
         }
     }
 
@@ -62,7 +75,8 @@ public final class Topics {
             new Definition(RENEWAL_EVENTS, RENEWAL_EVENTS_PARTITIONS),
             new Definition(CA_CHAINS, 1, true),
             new Definition(REVOCATIONS, REVOCATIONS_PARTITIONS, true),
-            new Definition(CRLS, 1, true, CRLS_MAX_MESSAGE_BYTES));
+            new Definition(CRLS, 1, true, CRLS_MAX_MESSAGE_BYTES),
+            new Definition(WARM_UP, 1, false, 0, WARM_UP_RETENTION_MILLIS));
 
     private Topics() {
     }

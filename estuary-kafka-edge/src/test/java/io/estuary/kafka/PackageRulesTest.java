@@ -10,6 +10,7 @@ class PackageRulesTest {
         PackageRules.under("io.estuary.kafka")
                 .layer("quarkus", "follower", "tracing")
                 .layer("results", "follower")
+                .layer("warmup", "follower")
                 .layer("follower")
                 .layer("tracing")
                 .check();

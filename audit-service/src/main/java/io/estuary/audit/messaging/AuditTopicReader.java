@@ -85,9 +85,10 @@ final class AuditTopicReader implements RecordHandler {
     static Subscription subscription(Start start, Duration pollTimeout) {
         // Events are chained seconds after they happen (the settle time): fuller fetches cost the broker fewer
         // requests under load than one per handful of events.
-        // Not the CRLs: derived from the revocations (which are audited), and megabytes each.
+        // Not the CRLs: derived from the revocations (which are audited), and megabytes each. Not the services'
+        // warm-up records: nothing happened.
         return new Subscription(Topics.ALL.stream().map(Topics.Definition::name)
-                .filter(name -> !name.equals(Topics.CRLS)).toList(), start,
+                .filter(name -> !name.equals(Topics.CRLS) && !name.equals(Topics.WARM_UP)).toList(), start,
                 Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                         ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536",
                         ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200"),

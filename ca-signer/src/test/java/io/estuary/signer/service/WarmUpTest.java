@@ -16,7 +16,7 @@ class WarmUpTest {
     @Test
     void notDoneUntilTheRehearsalHasRun() {
         WarmUp warmUp = new WarmUp(List.of(CertificateProfile.deviceIdentity(Duration.ofDays(30))),
-                new ObjectMapper().findAndRegisterModules(), Duration.ofMinutes(5), 3);
+                new ObjectMapper().findAndRegisterModules(), Duration.ofMinutes(5), 3, List.of());
         assertFalse(warmUp.done(), "the readiness check reports 'warming up' meanwhile");
         warmUp.rehearse();
         assertTrue(warmUp.done());

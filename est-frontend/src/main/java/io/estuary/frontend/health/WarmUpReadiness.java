@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.estuary.frontend.service.WarmUp;
+import io.estuary.frontend.warmup.WarmUp;
 
 /** Not ready until the frontend has rehearsed an enrollment's work ({@link WarmUp}). */
 @Readiness

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.estuary.frontend.service.WarmUp;
+import io.estuary.frontend.warmup.WarmUp;
 import io.estuary.pki.policy.CertificateProfile;
 
 class WarmUpReadinessTest {
@@ -19,7 +19,7 @@ class WarmUpReadinessTest {
     @Test
     void notReadyUntilTheWarmUpIsDone() {
         WarmUp warmUp = new WarmUp(List.of(CertificateProfile.deviceIdentity(Duration.ofDays(30))), JSON,
-                Duration.ofMinutes(5), 3);
+                Duration.ofMinutes(5), 3, List.of());
         WarmUpReadiness readiness = new WarmUpReadiness();
         readiness.warmUp = warmUp;
         assertEquals(HealthCheckResponse.Status.DOWN, readiness.call().getStatus());
@@ -31,7 +31,7 @@ class WarmUpReadinessTest {
     @Test
     void aSkippedWarmUpIsDoneAtOnce() {
         WarmUp skipped = new WarmUp(List.of(CertificateProfile.deviceIdentity(Duration.ofDays(30))), JSON,
-                Duration.ZERO, 3);
+                Duration.ZERO, 3, List.of());
         WarmUpReadiness readiness = new WarmUpReadiness();
         readiness.warmUp = skipped;
         assertEquals(HealthCheckResponse.Status.DOWN, readiness.call().getStatus(), "not before it has run");

@@ -71,11 +71,11 @@ public final class TopicsCommand {
                     continue;
                 }
                 try {
-                    // Retention forever: the audit trail is rebuilt by replaying these topics from the start.
                     String insync = Integer.toString(minInsyncReplicas);
                     Map<String, String> configs = new java.util.HashMap<>(topic.compacted()
                             ? Map.of("cleanup.policy", "compact", "min.insync.replicas", insync)
-                            : Map.of("retention.ms", "-1", "min.insync.replicas", insync));
+                            : Map.of("retention.ms", Long.toString(topic.retentionMillis()), "min.insync.replicas",
+                                    insync));
                     if (topic.maxMessageBytes() > 0) {
                         configs.put("max.message.bytes", Integer.toString(topic.maxMessageBytes()));
                     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,16 +23,41 @@ class IssuanceWarmUpTest {
         final AtomicInteger certificates = new AtomicInteger();
         private final int failAt;
 
-        Counting(Duration limit, int rounds, int failAt) {
-            super(PROFILES, limit, rounds);
+        Counting(Duration limit, int rounds, int failAt, IssuanceWarmUp.Transport... transports) {
+            super(PROFILES, limit, rounds, List.of(transports));
             this.failAt = failAt;
         }
 
         @Override
-        protected void rehearseEvents(byte[] certificate, Instant now) {
+        protected byte[] rehearseEvents(byte[] certificate, Instant now) {
             if (certificates.incrementAndGet() == failAt) {
                 throw new IllegalStateException("a failing rehearsal");
             }
+            return certificate;
+        }
+    }
+
+    /** Keeps the sizes of the rounds carried; throws at the round given (0: never). */
+    private static final class Recording implements IssuanceWarmUp.Transport {
+        final List<Integer> rounds = new ArrayList<>();
+        private final int failAt;
+        boolean closed;
+
+        Recording(int failAt) {
+            this.failAt = failAt;
+        }
+
+        @Override
+        public void rehearse(List<byte[]> records, Duration remaining) {
+            rounds.add(records.size());
+            if (rounds.size() == failAt) {
+                throw new IllegalStateException("the broker went away");
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
         }
     }
 
@@ -63,5 +89,29 @@ class IssuanceWarmUpTest {
         failing.rehearse();
         assertTrue(failing.done());
         assertEquals(1, failing.certificates.get());
+    }
+
+    @Test
+    void eachRoundsRecordsAreCarriedByEveryTransportThenTheyAreClosed() {
+        Recording kafka = new Recording(0);
+        Recording listener = new Recording(0);
+        Counting warmUp = new Counting(Duration.ofMinutes(5), 3, 0, kafka, listener);
+        warmUp.rehearse();
+        int perRound = warmUp.certificates.get() / 3;
+        assertEquals(List.of(perRound, perRound, perRound), kafka.rounds, "one round's records at a time");
+        assertEquals(kafka.rounds, listener.rounds);
+        assertTrue(kafka.closed && listener.closed, "closed when the rehearsal is over");
+    }
+
+    @Test
+    void aFailingTransportIsDroppedAndTheRehearsalGoesOn() {
+        Recording failing = new Recording(1);
+        Recording other = new Recording(0);
+        Counting warmUp = new Counting(Duration.ofMinutes(5), 3, 0, failing, other);
+        warmUp.rehearse();
+        assertEquals(1, failing.rounds.size(), "not used again after its failure");
+        assertTrue(failing.closed, "closed when dropped");
+        assertEquals(3, other.rounds.size(), "the other transport and the rounds go on");
+        assertTrue(warmUp.done());
     }
 }
