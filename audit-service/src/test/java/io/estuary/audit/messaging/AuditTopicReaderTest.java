@@ -206,4 +206,14 @@ class AuditTopicReaderTest {
                     value.getBytes(StandardCharsets.UTF_8), new RecordHeaders(), Optional.empty()));
         }
     }
+
+    @Test
+    void everyTopicIsAuditedButTheCrlsAndTheWarmUp() {
+        List<String> audited = AuditTopicReader.subscription(Start.beginning(), Duration.ofMillis(1)).topics();
+        assertFalse(audited.contains(Topics.WARM_UP), "the services' warm-up records: nothing happened");
+        assertFalse(audited.contains(Topics.CRLS), "derived from the revocations");
+        assertTrue(audited.containsAll(List.of(Topics.CSR_REQUESTS, Topics.ISSUANCE_RESULTS, Topics.AUTH_FAILURES,
+                Topics.RENEWAL_EVENTS, Topics.CA_CHAINS, Topics.REVOCATIONS)));
+        assertEquals(Topics.ALL.size() - 2, audited.size());
+    }
 }
