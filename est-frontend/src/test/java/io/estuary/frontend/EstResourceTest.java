@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import io.estuary.contracts.CsrSubmitted;
 import io.estuary.contracts.IssuanceResult;
 import io.estuary.contracts.Topics;
+import io.estuary.frontend.warmup.RehearsalMark;
 import io.estuary.pki.ca.IssuedCertificate;
 import io.estuary.pki.policy.CertificateProfile;
 import io.estuary.pki.policy.CertificationRequest;
@@ -315,6 +316,26 @@ class EstResourceTest {
                 "signer round trip");
         assertTrue(exposition.contains("estuary_signer_waiting_requests "), "waiting requests");
         assertFalse(exposition.contains("a-label-nobody-configured"), "a client's label name is never a tag");
+    }
+
+    /** The warm-up's requests to the listener carry a mark of this process: only a request with that mark is not counted. */
+    @Test
+    void theWarmUpsOwnRequestsAreLeftOutOfTheMeters() throws Exception {
+        String served = "estuary_enrollments_total{label=\"default\",operation=\"cacerts\",outcome=\"served\","
+                + "reason=\"none\"}";
+        double before = scrape(served).get(served);
+        given().header(RehearsalMark.HEADER, RehearsalMark.value()).when().get("/.well-known/est/cacerts").then()
+                .statusCode(200);
+        given().header(RehearsalMark.HEADER, "0".repeat(RehearsalMark.value().length())).when()
+                .get("/.well-known/est/cacerts").then().statusCode(200);
+        // A meter moves when its answer has been written, which may be a moment after the client read it.
+        for (Instant deadline = Instant.now().plusSeconds(10); Instant.now().isBefore(deadline)
+                && scrape(served).get(served) < before + 1; ) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(200);
+        assertEquals(before + 1, scrape(served).get(served),
+                "the request with another value is a client's and counted; the warm-up's is not");
     }
 
     /** What /q/metrics on the management port exports. */

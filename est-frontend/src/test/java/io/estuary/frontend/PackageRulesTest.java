@@ -13,7 +13,7 @@ class PackageRulesTest {
     @Test
     void packagesDependDownwardOnly() {
         PackageRules.under("io.estuary.frontend")
-                .layer("rest", "service", "listener", "domain")
+                .layer("rest", "service", "listener", "warmup", "domain")
                 .layer("health", "service", "warmup", "domain")
                 .layer("messaging", "service", "config", "domain")
                 .layer("warmup", "tls", "config")

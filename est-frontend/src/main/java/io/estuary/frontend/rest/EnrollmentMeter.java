@@ -5,13 +5,14 @@ import jakarta.inject.Inject;
 
 import io.estuary.frontend.listener.CanonicalResponseHeaders;
 import io.estuary.frontend.service.EnrollmentMetrics;
+import io.estuary.frontend.warmup.RehearsalMark;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Counts and times every answer on the EST paths, whatever answered it: the operation, the exception mappers, or a
- * refusal before JAX-RS (a body too large, a wrong media type, too many failures). Runs ahead of those filters so
- * that its end handler sees each of their answers.
+ * refusal before JAX-RS (a body too large, a wrong media type, too many failures), but not the warm-up's own
+ * requests. Runs ahead of those filters so that its end handler sees each of their answers.
  */
 public class EnrollmentMeter {
     @Inject
@@ -24,7 +25,8 @@ public class EnrollmentMeter {
 
     void filter(RoutingContext context) {
         String path = context.normalizedPath();
-        if (path == null || !path.startsWith(AuthFailureFilter.EST_PREFIX)) {
+        if (path == null || !path.startsWith(AuthFailureFilter.EST_PREFIX)
+                || RehearsalMark.isCarriedBy(context.request().getHeader(RehearsalMark.HEADER))) {
             context.next();
             return;
         }

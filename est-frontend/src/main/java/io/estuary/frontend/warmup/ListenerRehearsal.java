@@ -29,7 +29,7 @@ import io.vertx.core.net.TrustOptions;
  * and the CSR attributes, as a client would (the TLS handshake and records, HTTP/1.1, the listener's guards, the
  * security checks, the resources and their answers), on a kept-alive connection that is closed every few rounds so
  * that handshakes are rehearsed too. The requests carry no credential: nothing is enrolled and no authentication
- * fails. Any answer counts; only a connection that fails or an answer that does not come is an error. The client
+ * fails. They carry the {@link RehearsalMark}, so the EST meters do not count them. Any answer counts; only a connection that fails or an answer that does not come is an error. The client
  * trusts the listener's own certificate and nothing else.
  */
 final class ListenerRehearsal implements IssuanceWarmUp.Transport {
@@ -86,7 +86,7 @@ final class ListenerRehearsal implements IssuanceWarmUp.Transport {
         boolean last = ++rounds % ROUNDS_PER_CONNECTION == 0;
         for (int i = 0; i < PATHS.size(); i++) {
             RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
-                    .setURI(PATHS.get(i));
+                    .setURI(PATHS.get(i)).putHeader(RehearsalMark.HEADER, RehearsalMark.value());
             if (last && i == PATHS.size() - 1) {
                 request.putHeader(HttpHeaders.CONNECTION, "close");
             }

@@ -70,6 +70,7 @@ class ListenerRehearsalTest {
         assertEquals(List.of("/.well-known/est/cacerts", "/.well-known/est/csrattrs"), listener.paths.subList(0, 2));
         assertEquals(2, listener.connections.get(), "a new connection after eight rounds");
         assertEquals(0, listener.credentials.get(), "no request carries a credential");
+        assertEquals(32, listener.marked.get(), "every request carries the mark the meters leave out");
     }
 
     @Test
@@ -140,6 +141,7 @@ class ListenerRehearsalTest {
     private static final class Listener {
         final AtomicInteger connections = new AtomicInteger();
         final AtomicInteger credentials = new AtomicInteger();
+        final AtomicInteger marked = new AtomicInteger();
         final List<String> paths = new CopyOnWriteArrayList<>();
         volatile boolean answering = true;
         private io.vertx.core.http.HttpServer server;
@@ -156,6 +158,9 @@ class ListenerRehearsalTest {
                         listener.paths.add(request.path());
                         if (request.getHeader("Authorization") != null) {
                             listener.credentials.incrementAndGet();
+                        }
+                        if (RehearsalMark.isCarriedBy(request.getHeader(RehearsalMark.HEADER))) {
+                            listener.marked.incrementAndGet();
                         }
                         if (listener.answering) {
                             request.response().end("ok");
