@@ -43,11 +43,33 @@ base_image() {
   echo "$image"
 }
 
+# The images this build moved a tag away from, oldest first: each would stay behind untagged, and every test run
+# would add a set of them (about 10 GB in a day of runs).
+REPLACED_IMAGES=()
+
 # podman build NAME FILE CONTEXT [BASE]: layers are cached, so an unchanged image costs a few seconds.
 image_build() {
   local name=$1 file=$2 context=$3 base=${4:-}
+  local ref=localhost/estuary/$name:$IMAGE_TAG old new
+  old=$(podman image inspect --format '{{.Id}}' "$ref" 2>/dev/null || true)
   podman build --pull=never --quiet --layers ${base:+--build-arg BASE="$base"} -f "$ROOT/deploy/containers/$file" \
-    -t "localhost/estuary/$name:$IMAGE_TAG" "$context" >/dev/null || die "building the image $name failed"
+    -t "$ref" "$context" >/dev/null || die "building the image $name failed"
+  new=$(podman image inspect --format '{{.Id}}' "$ref")
+  if [ -n "$old" ] && [ "$old" != "$new" ]; then REPLACED_IMAGES+=("$old"); fi
+}
+
+# Removes the images this build replaced, children before their bases. One that another tag names (a checkout
+# building under another tag can get the same image from the layer cache), or that a container or an image still
+# uses, is kept.
+remove_replaced_images() {
+  local i id tags
+  for ((i = ${#REPLACED_IMAGES[@]} - 1; i >= 0; i--)); do
+    id=${REPLACED_IMAGES[i]}
+    tags=$(podman image inspect --format '{{len .RepoTags}}' "$id" 2>/dev/null) || continue
+    [ "$tags" = 0 ] || continue
+    podman image rm "$id" >/dev/null 2>&1 || log "kept the replaced image ${id:0:12}: still in use"
+  done
+  REPLACED_IMAGES=()
 }
 
 # A build context assembled from several places (hard links where possible: podman hashes content, not times), in a
@@ -105,6 +127,7 @@ build_images() {
 
   image_build postgres postgres.Containerfile "$ROOT/deploy/containers" "$debian"
   image_build haproxy haproxy.Containerfile "$ROOT/deploy/containers" "$debian"
+  remove_replaced_images
   log "images built: $(podman images --format '{{.Repository}}' --filter reference='localhost/estuary/*' | sort -u | wc -l) estuary images"
 }
 
