@@ -29,8 +29,9 @@ import io.vertx.core.net.TrustOptions;
  * and the CSR attributes, as a client would (the TLS handshake and records, HTTP/1.1, the listener's guards, the
  * security checks, the resources and their answers), on a kept-alive connection that is closed every few rounds so
  * that handshakes are rehearsed too. The requests carry no credential: nothing is enrolled and no authentication
- * fails. They carry the {@link RehearsalMark}, so the EST meters do not count them. Any answer counts; only a connection that fails or an answer that does not come is an error. The client
- * trusts the listener's own certificate and nothing else.
+ * fails. They carry the {@link RehearsalMark}, so the EST meters do not count them. Any answer counts; only a
+ * connection that fails or an answer that does not come is an error. The client trusts the listener's own
+ * certificate and nothing else.
  */
 final class ListenerRehearsal implements IssuanceWarmUp.Transport {
     /** Rounds between new connections: a fleet's devices mostly connect once per enrollment. */
