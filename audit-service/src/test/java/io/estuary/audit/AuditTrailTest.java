@@ -46,6 +46,7 @@ import io.estuary.operatorauth.OperatorRoles;
 import io.estuary.testkit.KafkaBrokerResource;
 import io.estuary.testkit.KafkaTestClient;
 import io.estuary.testkit.TestIssuances;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -70,6 +71,8 @@ class AuditTrailTest {
     AuditRecordRepository records;
     @Inject
     AuditChainAppender appender;
+    @Inject
+    MeterRegistry meters;
 
     @BeforeAll
     static void connect() {
@@ -244,6 +247,45 @@ class AuditTrailTest {
                 .jsonPath().getList("records.eventId");
         assertEquals(m, eventIds.size());
         assertEquals(m, new HashSet<>(eventIds).size());
+        given().get("/audit/verify").then().statusCode(200).body("valid", equalTo(true));
+    }
+
+    /**
+     * A request answered twice with distinct certificates, as by a signer that lost its partitions without knowing it,
+     * has both certificates in the trail, the second under its own event id; a redelivery of either adds nothing.
+     */
+    @Test
+    void aSecondCertificateForOneRequestIsRecordedAndRedeliveriesAreNot() {
+        String device = "twice-device-" + System.nanoTime();
+        IssuanceResult first = issued(device, "f1");
+        IssuanceResult second = new IssuanceResult(first.requestId(), first.requester(), first.label(),
+                IssuanceResult.Outcome.ISSUED, null, device, first.subject(), "f2", first.issuer(), first.notBefore(),
+                first.notAfter(), first.certificate(), Instant.now());
+        IssuanceResult later = issued(device, "f3");
+        double issuedTwice = meters.counter("estuary.audit.requests.issued.twice").count();
+        // One key, so one partition: the audit reads them in this order. Redelivered once in the same batch, then
+        // after both are stored.
+        for (IssuanceResult event : List.of(first, second, first, second)) {
+            kafka.send(Topics.ISSUANCE_RESULTS, device, event);
+        }
+        awaitRecords(device, 2);
+        for (IssuanceResult event : List.of(second, first, later)) {
+            kafka.send(Topics.ISSUANCE_RESULTS, device, event);
+        }
+        await().atMost(WAIT).untilAsserted(() -> given().queryParam("request", later.requestId())
+                .get("/audit/records").then().statusCode(200).body("records", hasSize(1)));
+
+        JsonPath records = given().queryParam("device", device).get("/audit/records").then().statusCode(200)
+                .extract().jsonPath();
+        assertEquals(List.of("result:" + first.requestId(), "result:" + first.requestId() + ":f2",
+                "result:" + later.requestId()), records.getList("records.eventId"));
+        assertEquals(List.of("f1", "f2", "f3"), records.getList("records.serialNumber"));
+        assertEquals(List.of("ISSUED", "ISSUED", "ISSUED"), records.getList("records.outcome"));
+        assertEquals("a second answer to its request, whose first recorded answer was serial f1",
+                records.getString("records[1].reason"));
+        assertEquals(issuedTwice + 1, meters.counter("estuary.audit.requests.issued.twice").count());
+        given().queryParam("request", first.requestId()).get("/issuances").then().statusCode(200)
+                .body("$", hasSize(2));
         given().get("/audit/verify").then().statusCode(200).body("valid", equalTo(true));
     }
 

@@ -2,9 +2,9 @@ package io.estuary.audit.service;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PostConstruct;
@@ -28,11 +28,13 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Appends entries to the hash chain, in the order given, in one transaction under the chain lock. An entry whose
- * event id is already recorded is skipped: a redelivery or a replay over a filled store never doubles a row.
+ * event id is already recorded is skipped: a redelivery or a replay over a filled store never doubles a row. The one
+ * exception is a certificate other than the one recorded for its request: it is recorded too, under its own id.
  */
 @ApplicationScoped
 public class AuditChainAppender {
     private static final Logger LOG = Logger.getLogger(AuditChainAppender.class);
+    private static final String ISSUED_TWICE = "estuary.audit.requests.issued.twice";
 
     @Inject
     ChainStorage writer;
@@ -56,6 +58,7 @@ public class AuditChainAppender {
         meters.counter("estuary.audit.events.late");
         meters.counter("estuary.audit.events.duplicate");
         meters.counter("estuary.audit.events.chained");
+        meters.counter(ISSUED_TWICE);
     }
 
     /**
@@ -77,22 +80,42 @@ public class AuditChainAppender {
         if (entries.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<String> eventIds = entries.stream().map(AuditEntry::eventId).toList();
+        List<String> eventIds = new ArrayList<>();
+        for (AuditEntry entry : entries) {
+            eventIds.add(entry.eventId());
+            if (entry.namesCertificate()) {
+                eventIds.add(entry.anotherCertificateEventId());
+            }
+        }
         return writer.append(eventIds, (head, recorded) -> chain(head, entries, recorded));
     }
 
-    private List<AuditRecord> chain(ChainHead head, List<AuditEntry> entries, Set<String> alreadyRecorded) {
+    private List<AuditRecord> chain(ChainHead head, List<AuditEntry> entries, Map<String, String> alreadyRecorded) {
         long sequence = head == null ? 0 : head.sequence();
         String previousHash = head == null ? HashChain.GENESIS_HASH : head.hash();
         SourcePosition last = head == null ? null : head.source();
-        Set<String> seen = new HashSet<>(alreadyRecorded);
+        // Each recorded event id with the serial its record names.
+        Map<String, String> seen = new HashMap<>(alreadyRecorded);
         List<AuditRecord> chained = new ArrayList<>();
-        for (AuditEntry entry : entries) {
-            if (!seen.add(entry.eventId())) {
-                meters.counter("estuary.audit.events.duplicate").increment();
-                LOG.debugf("event %s at %s is already recorded", entry.eventId(), entry.source());
-                continue;
+        for (AuditEntry received : entries) {
+            AuditEntry entry = received;
+            if (seen.containsKey(entry.eventId())) {
+                String recordedSerial = seen.get(entry.eventId());
+                if (entry.issuesAnotherCertificateThan(recordedSerial)) {
+                    entry = entry.asAnotherCertificate(recordedSerial);
+                }
+                if (seen.containsKey(entry.eventId())) {
+                    meters.counter("estuary.audit.events.duplicate").increment();
+                    LOG.debugf("event %s at %s is already recorded", entry.eventId(), entry.source());
+                    continue;
+                }
+                // Nothing is lost: a second certificate is as much in circulation as the first.
+                meters.counter(ISSUED_TWICE).increment();
+                LOG.errorf("request %s was answered twice: certificate serial %s after %s (two signers answered it);"
+                        + " both are recorded", entry.requestId(), entry.serialNumber(),
+                        recordedSerial == null ? "an answer without one" : "serial " + recordedSerial);
             }
+            seen.put(entry.eventId(), entry.serialNumber());
             if (last != null && entry.source().compareTo(last) < 0) {
                 // Recorded all the same (nothing is lost), but a replay will chain it at its timestamp's place.
                 meters.counter("estuary.audit.events.late").increment();
