@@ -6,6 +6,7 @@
 #   /state/pki       EST TLS certificate and key, the CA certificate, bootstrap CAs (frontends)
 #   /run/db          database password, also as a config file for the services (postgres, audit, renewal)
 #   /run/keycloak    realm import and admin password (keycloak)
+#   /run/console     the console's session key as a config file, and the trust anchor of the frontends' TLS (console)
 set -euo pipefail
 export ESTUARY_STATE=/state
 # shellcheck source=/dev/null # the stack's scripts, copied into the image
@@ -22,7 +23,8 @@ make_tls
 if [ -f "$STATE/pki/tls-trust-anchor.key" ]; then mv "$STATE/pki/tls-trust-anchor.key" "$STATE/secrets/"; fi
 init_hsm
 cp "$STATE/secrets/hsm-pin" "$STATE/hsm/pin"
-mkdir -p "$STATE/pki/bootstrap" /run/db /run/keycloak
+mkdir -p "$STATE/pki/bootstrap" /run/db /run/keycloak /run/console
+cp "$STATE/pki/tls-trust-anchor.pem" /run/console/
 (umask 077
  secret db-password > /run/db/password
  printf 'ESTUARY_DB_PASSWORD=%s\n' "$(secret db-password)" > /run/db/estuary-db.properties
@@ -30,6 +32,7 @@ mkdir -p "$STATE/pki/bootstrap" /run/db /run/keycloak
  sed -e "s/@DEMO_PASSWORD@/$(secret demo-password)/" -e "s/@AUDITOR_PASSWORD@/$(secret auditor-password)/" \
    -e "s/@OPERATOR_PASSWORD@/$(secret operator-password)/" -e "s/@CONSOLE_PORT@/${ESTUARY_CONSOLE_PORT:-8085}/g" \
    "$ROOT/deploy/keycloak/estuary-realm.json" \
-   > /run/keycloak/estuary-realm.json)
-chown -R 10001:10001 "$STATE/hsm" "$STATE/pki" /run/db /run/keycloak
+   > /run/keycloak/estuary-realm.json
+ printf 'ESTUARY_CONSOLE_SESSION_SECRET=%s\n' "$(secret console-session-secret 48)" > /run/console/console.properties)
+chown -R 10001:10001 "$STATE/hsm" "$STATE/pki" /run/db /run/keycloak /run/console
 log "initialised: token, CA ($ESTUARY_CA_ALIAS), TLS certificate, secrets"

@@ -151,7 +151,7 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{/*
 One service's Deployment: (dict "root" $ "name" "ca-signer" "values" .Values.signer "healthPort" "management"
 "ports" (list (dict "name" "management" "port" 9002)) "autoscaled" false "env" <yaml> "volumeMounts" <yaml>
-"volumes" <yaml> "initContainers" <yaml>).
+"volumes" <yaml> "initContainers" <yaml>); "withoutKafka" true for a service that reads no topic.
 */}}
 {{- define "estuary.deployment" -}}
 {{- $root := .root -}}
@@ -210,7 +210,9 @@ spec:
               value: {{ $root.Values.logJson | quote }}
             - name: JAVA_TOOL_OPTIONS
               value: {{ $v.javaToolOptions | quote }}
+            {{- if not .withoutKafka }}
             {{- include "estuary.kafkaEnv" . | nindent 12 }}
+            {{- end }}
             {{- with .env }}
             {{- . | trim | nindent 12 }}
             {{- end }}
@@ -231,8 +233,10 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- if not .withoutKafka }}
             {{- with include "estuary.kafkaVolumeMounts" . }}
             {{- . | trim | nindent 12 }}
+            {{- end }}
             {{- end }}
             {{- with .volumeMounts }}
             {{- . | trim | nindent 12 }}
@@ -240,8 +244,10 @@ spec:
       volumes:
         - name: tmp
           emptyDir: {}
+        {{- if not .withoutKafka }}
         {{- with include "estuary.kafkaVolumes" . }}
         {{- . | trim | nindent 8 }}
+        {{- end }}
         {{- end }}
         {{- with .volumes }}
         {{- . | trim | nindent 8 }}

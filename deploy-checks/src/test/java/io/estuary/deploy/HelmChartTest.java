@@ -57,6 +57,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 class HelmChartTest {
     static final Path CHART = PrometheusRulesTest.DEPLOY.resolve("helm/estuary");
     static final Set<String> SERVICES = Set.of("est-frontend", "ca-signer", "audit-service", "renewal-scheduler",
+            "revocation-responder", "console");
+    /** Every service but the console, which reads no topic. */
+    static final Set<String> KAFKA_CLIENTS = Set.of("est-frontend", "ca-signer", "audit-service", "renewal-scheduler",
             "revocation-responder");
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
@@ -68,7 +71,8 @@ class HelmChartTest {
         CLOUDNATIVE_PG("cnpg-values.yaml", Set.of(9092, 9093), Set.of()),
         TRUSTED_PROXY("trusted-proxy-values.yaml", Set.of(9092, 9093), Set.of()),
         LUNA_HSM("luna-values.yaml", Set.of(9092, 9093), Set.of(1792)),
-        REVOCATION_PUBLISHED("revocation-values.yaml", Set.of(9092, 9093), Set.of());
+        REVOCATION_PUBLISHED("revocation-values.yaml", Set.of(9092, 9093), Set.of()),
+        CONSOLE_PUBLISHED("console-values.yaml", Set.of(9092, 9093), Set.of());
 
         final String values;
         final Set<Integer> kafkaPorts;
@@ -398,6 +402,69 @@ class HelmChartTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no Service of the responders"));
     }
 
+    /**
+     * The console sends browsers to Keycloak's public address and reads the operator APIs at their Services in the
+     * cluster, with its cookie key from a Secret; it holds no Kafka or HSM setting, and only the ingress controller and
+     * Prometheus reach it, over its Ingress's TLS.
+     */
+    @Test
+    void theConsoleSignsInAtKeycloaksPublicAddressAndReadsTheApisInTheCluster() throws Exception {
+        List<HasMetadata> objects = render(Variant.CONSOLE_PUBLISHED);
+        Deployment console = deployment(objects, "console");
+        Map<String, EnvVar> env = byName(env(console));
+        assertEquals("http://keycloak.identity.svc:8080", env.get("ESTUARY_KEYCLOAK_URL").getValue());
+        assertEquals("https://id.example.com", env.get("ESTUARY_KEYCLOAK_PUBLIC_URL").getValue());
+        var secret = env.get("ESTUARY_CONSOLE_SESSION_SECRET").getValueFrom().getSecretKeyRef();
+        assertEquals(List.of("estuary-console-session", "secret"), List.of(secret.getName(), secret.getKey()));
+        Map<String, Integer> services = new HashMap<>();
+        of(objects, Service.class).forEach(s -> services.put(s.getMetadata().getName(),
+                s.getSpec().getPorts().get(0).getPort()));
+        for (String api : List.of("audit-service", "renewal-scheduler")) {
+            String url = env.get("ESTUARY_CONSOLE_" + (api.startsWith("audit") ? "AUDIT" : "RENEWAL") + "_URL")
+                    .getValue();
+            String name = "estuary-" + api;
+            assertEquals("http://" + name + ":" + services.get(name), url, "the " + api + " Service");
+        }
+        assertEquals("https://est.example.com", env.get("ESTUARY_CONSOLE_FRONTEND_URL").getValue());
+        assertEquals("/etc/estuary/frontend-ca/ca.crt", env.get("ESTUARY_CONSOLE_TRUST_ANCHOR").getValue());
+        PodSpec pod = console.getSpec().getTemplate().getSpec();
+        assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals("estuary-est-ca")), "the frontends' CA");
+        assertTrue(pod.getContainers().get(0).getVolumeMounts().stream()
+                .anyMatch(m -> m.getMountPath().equals("/etc/estuary/frontend-ca")));
+        for (String https : List.of("QUARKUS_OIDC_AUTHENTICATION_FORCE_REDIRECT_HTTPS_SCHEME",
+                "QUARKUS_OIDC_AUTHENTICATION_COOKIE_FORCE_SECURE", "QUARKUS_REST_CSRF_COOKIE_FORCE_SECURE")) {
+            assertEquals("true", env.get(https).getValue(), https + ": served behind TLS");
+        }
+        assertTrue(env.keySet().stream().noneMatch(name -> name.contains("KAFKA") || name.contains("HSM")),
+                env.keySet().toString());
+
+        NetworkPolicy policy = policyOf(objects, console);
+        assertEquals(List.of("Ingress"), policy.getSpec().getPolicyTypes());
+        assertEquals(1, policy.getSpec().getIngress().size());
+        var rule = policy.getSpec().getIngress().get(0);
+        assertEquals(Set.of(8085), ports(rule.getPorts()));
+        assertRestrictedPeers("ingress", rule.getFrom());
+        assertEquals(Set.of("ingress-nginx", "monitoring"), Set.copyOf(rule.getFrom().stream()
+                .map(peer -> peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))
+                .toList()), "the ingress controller and Prometheus");
+
+        Ingress ingress = of(objects, Ingress.class).stream().filter(i -> "console".equals(component(i)))
+                .findFirst().orElseThrow();
+        assertEquals(List.of("console.example.com"), ingress.getSpec().getTls().get(0).getHosts());
+        assertEquals("console-example-com-tls", ingress.getSpec().getTls().get(0).getSecretName());
+        var backend = ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
+        assertEquals(List.of("estuary-console", "http"), List.of(backend.getName(), backend.getPort().getName()));
+        assertEquals(8085, services.get("estuary-console"));
+
+        // The defaults: Keycloak at one address for both, and the EST host's name for the frontends.
+        Map<String, EnvVar> defaults = byName(env(deployment(render(Variant.DEFAULTS), "console")));
+        assertEquals(defaults.get("ESTUARY_KEYCLOAK_URL").getValue(),
+                defaults.get("ESTUARY_KEYCLOAK_PUBLIC_URL").getValue());
+        String disabled = helm(List.of("template", "estuary", CHART.toString(), "--set", "console.enabled=false"));
+        assertFalse(disabled.contains("app.kubernetes.io/component: console"), "console.enabled=false renders none");
+    }
+
     @Test
     void theSignerHasItsPinAsAFileAndSoftHsmItsTokenOnAVolume() throws Exception {
         List<HasMetadata> objects = render(Variant.DEFAULTS);
@@ -411,7 +478,7 @@ class HelmChartTest {
         assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getSecret() != null
                 && v.getSecret().getSecretName().equals("estuary-hsm-pin")));
         assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getPersistentVolumeClaim() != null));
-        for (String other : List.of("est-frontend", "audit-service", "renewal-scheduler")) {
+        for (String other : List.of("est-frontend", "audit-service", "renewal-scheduler", "console")) {
             assertTrue(env(deployment(objects, other)).stream().noneMatch(e -> e.getName().contains("HSM")),
                     other + " knows nothing of the HSM");
         }
@@ -444,7 +511,7 @@ class HelmChartTest {
         of(objects, Service.class).stream().filter(s -> "ClusterIP".equals(s.getSpec().getType()))
                 .forEach(s -> s.getSpec().getPorts().forEach(p -> clusterIp.add(component(s) + ":" + p.getPort())));
         assertEquals(Set.of("est-frontend:9001", "ca-signer:9002", "audit-service:8082", "renewal-scheduler:8083",
-                "revocation-responder:80"),
+                "revocation-responder:80", "console:8085"),
                 clusterIp, "operator APIs and metrics stay inside the cluster");
     }
 
@@ -468,7 +535,7 @@ class HelmChartTest {
     @Test
     void withStrimziTlsEachServiceHasItsOwnClientCertificate() throws Exception {
         List<HasMetadata> objects = render(Variant.KAFKA_TLS);
-        for (String service : SERVICES) {
+        for (String service : KAFKA_CLIENTS) {
             Deployment deployment = deployment(objects, service);
             Map<String, EnvVar> env = byName(env(deployment));
             assertEquals("SSL", env.get("KAFKA_SECURITY_PROTOCOL").getValue(), service);
@@ -487,7 +554,7 @@ class HelmChartTest {
     @Test
     void withStrimziScramEachServiceHasItsOwnUser() throws Exception {
         List<HasMetadata> objects = render(Variant.KAFKA_SCRAM);
-        for (String service : SERVICES) {
+        for (String service : KAFKA_CLIENTS) {
             Map<String, EnvVar> env = byName(env(deployment(objects, service)));
             assertEquals("SASL_SSL", env.get("KAFKA_SECURITY_PROTOCOL").getValue(), service);
             assertEquals("SCRAM-SHA-512", env.get("KAFKA_SASL_MECHANISM").getValue(), service);

@@ -50,9 +50,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -127,7 +124,7 @@ class ConsoleBrowserIT {
 
     @Test
     void anOperatorSeesTheFleetAsTheRenewalApiCountsItAndOpensADevice() throws Exception {
-        browser = chromium();
+        browser = HeadlessChromium.start(WAIT);
         signIn("operator");
         assertTokenNowhereInTheBrowser();
 
@@ -183,7 +180,7 @@ class ConsoleBrowserIT {
 
     @Test
     void anAuditorSearchesTheTrailIsOfferedNoRevocationAndAForgedOneIsRefused() throws Exception {
-        browser = chromium();
+        browser = HeadlessChromium.start(WAIT);
         signIn("auditor");
         String device = devices.get(1);
 
@@ -332,20 +329,5 @@ class ConsoleBrowserIT {
     private void screenshot(String name) throws Exception {
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Debian's Chromium and chromedriver; as root in a container it needs no sandbox and no /dev/shm. */
-    private static WebDriver chromium() {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(System.getenv().getOrDefault("ESTUARY_CHROMIUM", "/usr/bin/chromium"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1000", "--lang=en");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(System.getenv().getOrDefault("ESTUARY_CHROMEDRIVER",
-                        "/usr/bin/chromedriver")))
-                .usingAnyFreePort().build();
-        ChromeDriver driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
-        return driver;
     }
 }

@@ -42,6 +42,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,8 +60,8 @@ import io.estuary.testkit.TestTls;
  * {@code podman-compose up}, enrollment through HAProxy by the IoT Edge client script with a password and with an EST
  * identity, then a steady load during which a frontend, a signer and a Kafka broker are killed and started again.
  * Every certificate a client received must be in the audit trail exactly once and the chain must verify. A revoked EST
- * identity is then refused by each frontend in turn and reported by the project's OCSP responder and CRL, and
- * {@code down -v} must leave nothing behind.
+ * identity is then refused by each frontend in turn and reported by the project's OCSP responder and CRL; the
+ * project's console signs an operator in and shows that identity; and {@code down -v} must leave nothing behind.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainersEndToEndIT {
@@ -98,7 +102,8 @@ class ContainersEndToEndIT {
                 "ESTUARY_REVOCATION_PORT", LocalStack.env("ESTUARY_COMPOSE_REVOCATION_PORT"),
                 "ESTUARY_CRL_URL", "http://localhost:" + LocalStack.env("ESTUARY_COMPOSE_REVOCATION_PORT")
                         + "/crl/estuary-ca.crl",
-                "ESTUARY_OCSP_URL", "http://localhost:" + LocalStack.env("ESTUARY_COMPOSE_REVOCATION_PORT") + "/ocsp");
+                "ESTUARY_OCSP_URL", "http://localhost:" + LocalStack.env("ESTUARY_COMPOSE_REVOCATION_PORT") + "/ocsp",
+                "ESTUARY_CONSOLE_PORT", LocalStack.env("ESTUARY_COMPOSE_CONSOLE_PORT"));
         estBase = "https://localhost:" + composeEnvironment.get("ESTUARY_EST_PORT") + "/.well-known/est";
         keycloakBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_KEYCLOAK_PORT");
         auditBase = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_AUDIT_PORT");
@@ -272,6 +277,63 @@ class ContainersEndToEndIT {
         if (crl == null || !crl.isRevoked(identity)) {
             fail("the CRL at " + crlUrl + " does not list the revoked identity\n" + containerReport());
         }
+    }
+
+    /**
+     * The project's console signs an operator in through the project's Keycloak (the browser on its published port,
+     * the console by its container name), shows the identity's certificates from the renewal API and the CA chain
+     * from the frontends through the front door, and signs out through Keycloak again.
+     */
+    @Test
+    @Order(4)
+    void theConsoleSignsAnOperatorInAndReadsTheProjectsApis() throws Exception {
+        String console = "http://127.0.0.1:" + composeEnvironment.get("ESTUARY_CONSOLE_PORT");
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        int ready = 0;
+        while (ready != 200 && Instant.now().isBefore(deadline)) {
+            try {
+                ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(console + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                ready = 0;
+            }
+            if (ready != 200) {
+                Thread.sleep(2000);
+            }
+        }
+        assertEquals(200, ready, "the console's readiness\n" + containerReport());
+        Duration wait = Duration.ofSeconds(120);
+        WebDriver browser = HeadlessChromium.start(wait);
+        try {
+            WebDriverWait until = new WebDriverWait(browser, wait);
+            browser.get(console + "/devices/compose-identity");
+            until.until(ExpectedConditions.presenceOfElementLocated(By.id("username"))).sendKeys("estuary-operator");
+            browser.findElement(By.id("password"))
+                    .sendKeys(Files.readString(volume("secrets").resolve("operator-password")).strip());
+            browser.findElement(By.id("kc-login")).click();
+            String who = until.until(ExpectedConditions.presenceOfElementLocated(By.id("who"))).getText();
+            assertTrue(who.contains("estuary-operator"), who);
+            assertTrue(browser.getCurrentUrl().startsWith(console + "/devices/compose-identity"),
+                    browser.getCurrentUrl());
+            // Enrolled, then renewed with itself, in the first test.
+            int certificates = browser.findElements(By.cssSelector("#certificates tbody tr")).size();
+            assertTrue(certificates >= 2, "certificates shown: " + certificates + "\n" + shown(browser));
+
+            browser.get(console + "/cas");
+            until.until(ExpectedConditions.presenceOfElementLocated(By.id("ca-estuary-ca")));
+
+            browser.findElement(By.id("sign-out")).click();
+            until.until(ExpectedConditions.presenceOfElementLocated(By.id("signed-out")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError(shown(browser) + "\n" + containerReport(), e);
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static String shown(WebDriver browser) {
+        String text = browser.findElement(By.tagName("body")).getText();
+        return "at " + browser.getCurrentUrl() + " the page shows: " + text.substring(0, Math.min(text.length(), 2000));
     }
 
     /** Mutual-TLS enrollments with the identity through the front door until one is refused with 403. */
