@@ -252,24 +252,24 @@ class AuditTrailTest {
 
     /**
      * A request answered twice with distinct certificates, as by a signer that lost its partitions without knowing it,
-     * has both certificates in the trail, the second under its own event id; a redelivery of either adds nothing.
+     * has both certificates in the trail, the second under its own event id and counted; the same CSR enrolled again
+     * after the retry window is recorded too, and not counted; a redelivery of any adds nothing.
      */
     @Test
-    void aSecondCertificateForOneRequestIsRecordedAndRedeliveriesAreNot() {
+    void everyCertificateOfARequestIsRecordedAndOneWithinTheRetryWindowIsCounted() {
         String device = "twice-device-" + System.nanoTime();
         IssuanceResult first = issued(device, "f1");
-        IssuanceResult second = new IssuanceResult(first.requestId(), first.requester(), first.label(),
-                IssuanceResult.Outcome.ISSUED, null, device, first.subject(), "f2", first.issuer(), first.notBefore(),
-                first.notAfter(), first.certificate(), Instant.now());
+        IssuanceResult second = answerAgain(first, "f2", Instant.now());
+        IssuanceResult again = answerAgain(first, "f4", first.decidedAt().plus(Duration.ofDays(30)));
         IssuanceResult later = issued(device, "f3");
-        double issuedTwice = meters.counter("estuary.audit.requests.issued.twice").count();
+        double answeredTwice = meters.counter("estuary.audit.requests.answered.twice").count();
         // One key, so one partition: the audit reads them in this order. Redelivered once in the same batch, then
         // after both are stored.
         for (IssuanceResult event : List.of(first, second, first, second)) {
             kafka.send(Topics.ISSUANCE_RESULTS, device, event);
         }
         awaitRecords(device, 2);
-        for (IssuanceResult event : List.of(second, first, later)) {
+        for (IssuanceResult event : List.of(second, first, again, again, later)) {
             kafka.send(Topics.ISSUANCE_RESULTS, device, event);
         }
         await().atMost(WAIT).untilAsserted(() -> given().queryParam("request", later.requestId())
@@ -277,16 +277,25 @@ class AuditTrailTest {
 
         JsonPath records = given().queryParam("device", device).get("/audit/records").then().statusCode(200)
                 .extract().jsonPath();
-        assertEquals(List.of("result:" + first.requestId(), "result:" + first.requestId() + ":f2",
-                "result:" + later.requestId()), records.getList("records.eventId"));
-        assertEquals(List.of("f1", "f2", "f3"), records.getList("records.serialNumber"));
-        assertEquals(List.of("ISSUED", "ISSUED", "ISSUED"), records.getList("records.outcome"));
-        assertEquals("a second answer to its request, whose first recorded answer was serial f1",
-                records.getString("records[1].reason"));
-        assertEquals(issuedTwice + 1, meters.counter("estuary.audit.requests.issued.twice").count());
+        String request = "result:" + first.requestId();
+        assertEquals(List.of(request, request + ":f2", request + ":f4", "result:" + later.requestId()),
+                records.getList("records.eventId"));
+        assertEquals(List.of("f1", "f2", "f4", "f3"), records.getList("records.serialNumber"));
+        assertEquals(List.of("ISSUED", "ISSUED", "ISSUED", "ISSUED"), records.getList("records.outcome"));
+        assertEquals("answered twice: within the retry window of the answer recorded with serial f1 (two signers"
+                + " answered it)", records.getString("records[1].reason"));
+        assertTrue(records.getString("records[2].reason").startsWith("issued again for the same CSR and requester"),
+                records.getString("records[2].reason"));
+        assertEquals(answeredTwice + 1, meters.counter("estuary.audit.requests.answered.twice").count());
         given().queryParam("request", first.requestId()).get("/issuances").then().statusCode(200)
-                .body("$", hasSize(2));
+                .body("$", hasSize(3));
         given().get("/audit/verify").then().statusCode(200).body("valid", equalTo(true));
+    }
+
+    private static IssuanceResult answerAgain(IssuanceResult answer, String serial, Instant decidedAt) {
+        return new IssuanceResult(answer.requestId(), answer.requester(), answer.label(),
+                IssuanceResult.Outcome.ISSUED, null, answer.deviceId(), answer.subject(), serial, answer.issuer(),
+                answer.notBefore(), answer.notAfter(), answer.certificate(), decidedAt);
     }
 
     @Test

@@ -9,6 +9,13 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "estuary.audit")
 public interface AuditConfig {
 
+    /**
+     * How long the signers remember an answer (their estuary.signer.retry-window): another certificate for a request
+     * decided within it of an earlier answer means two signers answered the request.
+     */
+    @WithDefault("PT15M")
+    Duration retryWindow();
+
     Consumer consumer();
 
     Query query();

@@ -19,6 +19,8 @@ import java.time.temporal.ChronoUnit;
 public record AuditEntry(String eventId, AuditOutcome outcome, Instant occurredAt, String deviceId,
         String serialNumber, String label, String requester, String requestId, String reason, String payload,
         SourcePosition source) {
+    /** The event id's prefix of a signer's decision on a request: {@code result:<requestId>}. */
+    public static final String ANSWER_PREFIX = "result:";
 
     public AuditEntry {
         if (eventId == null || outcome == null || occurredAt == null || payload == null || source == null) {
@@ -37,31 +39,16 @@ public record AuditEntry(String eventId, AuditOutcome outcome, Instant occurredA
     }
 
     /**
-     * Whether this entry records a certificate other than the one the record under the same event id names: a request
-     * answered twice, by a signer that lost its partitions without knowing it. A redelivery names the same serial.
+     * This certificate recorded under its own event id, {@code <eventId>:<serialNumber>}, with the reason it is
+     * another one for its request (see {@link RequestAnswers}).
      */
-    public boolean issuesAnotherCertificateThan(String recordedSerial) {
-        return namesCertificate() && !serialNumber.equals(recordedSerial);
+    public AuditEntry asAnotherCertificate(String why) {
+        return new AuditEntry(anotherCertificateEventId(), outcome, occurredAt, deviceId, serialNumber, label,
+                requester, requestId, why, payload, source);
     }
 
-    /** An issuance with the serial number of its certificate. */
-    public boolean namesCertificate() {
-        return outcome == AuditOutcome.ISSUED && serialNumber != null;
-    }
-
-    /** The event id of this issuance recorded as a second answer to its request. */
+    /** The event id {@link #asAnotherCertificate} gives. */
     public String anotherCertificateEventId() {
         return AuditColumns.eventId(eventId + ":" + serialNumber);
-    }
-
-    /**
-     * This issuance under its own event id, saying what answered the request first: every certificate a signer
-     * published is in the trail, and a replay of the same topics records the same two.
-     */
-    public AuditEntry asAnotherCertificate(String firstSerial) {
-        String first = firstSerial == null ? "had no certificate" : "was serial " + firstSerial;
-        return new AuditEntry(anotherCertificateEventId(), outcome, occurredAt, deviceId, serialNumber, label,
-                requester, requestId, "a second answer to its request, whose first recorded answer " + first, payload,
-                source);
     }
 }

@@ -2,6 +2,7 @@ package io.estuary.audit.domain;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.smallrye.mutiny.Uni;
 
@@ -12,19 +13,20 @@ public interface ChainStorage {
     }
 
     /**
-     * Chains entries after a head (null for an empty store), given which of their event ids are recorded, each with
-     * the serial number its record names (null for none); pure, no I/O.
+     * Chains entries after a head (null for an empty store), given which of their event ids are recorded and the
+     * answers recorded for their requests; pure, no I/O.
      */
     @FunctionalInterface
     interface Chaining {
-        List<AuditRecord> after(ChainHead head, Map<String, String> alreadyRecorded);
+        List<AuditRecord> after(ChainHead head, Set<String> alreadyRecorded, Map<String, List<RecordedAnswer>> answers);
     }
 
     /**
      * Under the chain's append lock, so every appender (in this process or another) links to the true head and the
-     * chain never forks, reads the head and which of {@code eventIds} are recorded (with their serial numbers), chains and inserts.
+     * chain never forks, reads the head, which of {@code eventIds} are recorded and the answers recorded for
+     * {@code answeredRequests}, chains and inserts.
      *
      * @return how many records were inserted
      */
-    Uni<Integer> append(List<String> eventIds, Chaining chaining);
+    Uni<Integer> append(List<String> eventIds, List<String> answeredRequests, Chaining chaining);
 }

@@ -77,7 +77,7 @@ public final class AuditEventReader {
         };
         // A request has one decision, but may fail before it (a retry is signed anew): each failure is its own entry,
         // and the decision after it is not mistaken for a duplicate.
-        String eventId = event.decided() ? "result:" + event.requestId()
+        String eventId = event.decided() ? AuditEntry.ANSWER_PREFIX + event.requestId()
                 : "failure:" + event.requestId() + ":" + event.decidedAt();
         return new AuditEntry(eventId, outcome, event.decidedAt(), event.deviceId(),
                 event.serialNumber(), event.label(), event.requester(), event.requestId(), event.reason(), payload,

@@ -3,15 +3,20 @@ package io.estuary.audit.repository;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.estuary.audit.domain.AuditEntry;
 import io.estuary.audit.domain.AuditRecord;
 import io.estuary.audit.domain.ChainStorage;
+import io.estuary.audit.domain.RecordedAnswer;
 import io.estuary.audit.domain.SourcePosition;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -21,7 +26,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Appends to the chain in plain SQL on the reactive pool: one transaction of four statements whatever the batch size
- * (take the append lock, read the head, read which event ids are already recorded and their serial numbers, insert the new rows from arrays).
+ * (take the append lock, read the head, read which event ids are already recorded, insert the new rows from arrays),
+ * and one more when the batch holds answers to requests: the answers already recorded for them.
  * Through Hibernate each row was an insert of its own: about twice the database CPU per record.
  */
 @ApplicationScoped
@@ -52,12 +58,13 @@ public class AuditRecordWriter implements ChainStorage {
      * @return how many records were inserted
      */
     @Override
-    public Uni<Integer> append(List<String> eventIds, Chaining chaining) {
+    public Uni<Integer> append(List<String> eventIds, List<String> answeredRequests, Chaining chaining) {
         return pool.withTransaction(connection -> connection
                 .preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(CHAIN_LOCK_KEY))
                 .chain(() -> head(connection))
                 .chain(head -> recorded(connection, eventIds)
-                        .map(recorded -> chaining.after(head, recorded)))
+                        .chain(recorded -> answers(connection, answeredRequests)
+                                .map(answers -> chaining.after(head, recorded, answers))))
                 .chain(records -> insert(connection, records).replaceWith(records.size())));
     }
 
@@ -75,16 +82,32 @@ public class AuditRecordWriter implements ChainStorage {
                 });
     }
 
-    private static Uni<Map<String, String>> recorded(SqlConnection connection, List<String> eventIds) {
+    private static Uni<Set<String>> recorded(SqlConnection connection, List<String> eventIds) {
         if (eventIds.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
+            return Uni.createFrom().item(Set.of());
         }
-        return connection.preparedQuery("SELECT eventId, serialNumber FROM audit_record WHERE eventId = ANY($1)")
+        return connection.preparedQuery("SELECT eventId FROM audit_record WHERE eventId = ANY($1)")
                 .execute(Tuple.of(eventIds.toArray(String[]::new)))
                 .map(rows -> {
-                    Map<String, String> recorded = new HashMap<>();
-                    rows.forEach(row -> recorded.put(row.getString(0), row.getString(1)));
+                    Set<String> recorded = new HashSet<>();
+                    rows.forEach(row -> recorded.add(row.getString(0)));
                     return recorded;
+                });
+    }
+
+    /** The signers' answers recorded for these requests (by the requestId index), each request's in order. */
+    private static Uni<Map<String, List<RecordedAnswer>>> answers(SqlConnection connection, List<String> requests) {
+        if (requests.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return connection.preparedQuery("SELECT requestId, serialNumber, occurredAt FROM audit_record"
+                        + " WHERE requestId = ANY($1) AND eventId LIKE $2 ORDER BY sequence")
+                .execute(Tuple.of(requests.toArray(String[]::new), AuditEntry.ANSWER_PREFIX + "%"))
+                .map(rows -> {
+                    Map<String, List<RecordedAnswer>> answers = new HashMap<>();
+                    rows.forEach(row -> answers.computeIfAbsent(row.getString(0), r -> new ArrayList<>())
+                            .add(new RecordedAnswer(row.getString(1), row.getOffsetDateTime(2).toInstant())));
+                    return answers;
                 });
     }
 

@@ -2,9 +2,9 @@ package io.estuary.audit.service;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PostConstruct;
@@ -21,6 +21,7 @@ import io.estuary.audit.domain.ChainStorage;
 import io.estuary.audit.domain.ChainStorage.ChainHead;
 import io.estuary.audit.domain.ChainedEntry;
 import io.estuary.audit.domain.HashChain;
+import io.estuary.audit.domain.RequestAnswers;
 import io.estuary.audit.domain.SourcePosition;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,13 +29,14 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Appends entries to the hash chain, in the order given, in one transaction under the chain lock. An entry whose
- * event id is already recorded is skipped: a redelivery or a replay over a filled store never doubles a row. The one
- * exception is a certificate other than the one recorded for its request: it is recorded too, under its own id.
+ * event id is already recorded is skipped: a redelivery or a replay over a filled store never doubles a row. A
+ * signer's answer is placed among the answers recorded for its request ({@link RequestAnswers}): every certificate is
+ * recorded, and one that answers its request twice is counted and logged as an error.
  */
 @ApplicationScoped
 public class AuditChainAppender {
     private static final Logger LOG = Logger.getLogger(AuditChainAppender.class);
-    private static final String ISSUED_TWICE = "estuary.audit.requests.issued.twice";
+    private static final String ANSWERED_TWICE = "estuary.audit.requests.answered.twice";
 
     @Inject
     ChainStorage writer;
@@ -58,7 +60,7 @@ public class AuditChainAppender {
         meters.counter("estuary.audit.events.late");
         meters.counter("estuary.audit.events.duplicate");
         meters.counter("estuary.audit.events.chained");
-        meters.counter(ISSUED_TWICE);
+        meters.counter(ANSWERED_TWICE);
     }
 
     /**
@@ -83,39 +85,31 @@ public class AuditChainAppender {
         List<String> eventIds = new ArrayList<>();
         for (AuditEntry entry : entries) {
             eventIds.add(entry.eventId());
-            if (entry.namesCertificate()) {
+            if (RequestAnswers.isAnswer(entry) && entry.serialNumber() != null) {
+                // Asked as well, so that no placement can ever insert an id the table holds.
                 eventIds.add(entry.anotherCertificateEventId());
             }
         }
-        return writer.append(eventIds, (head, recorded) -> chain(head, entries, recorded));
+        List<String> answered = entries.stream().filter(RequestAnswers::isAnswer).map(AuditEntry::requestId)
+                .distinct().toList();
+        return writer.append(eventIds, answered, (head, recorded, answers) -> chain(head, entries, recorded,
+                new RequestAnswers(answers, config.retryWindow())));
     }
 
-    private List<AuditRecord> chain(ChainHead head, List<AuditEntry> entries, Map<String, String> alreadyRecorded) {
+    private List<AuditRecord> chain(ChainHead head, List<AuditEntry> entries, Set<String> alreadyRecorded,
+            RequestAnswers answers) {
         long sequence = head == null ? 0 : head.sequence();
         String previousHash = head == null ? HashChain.GENESIS_HASH : head.hash();
         SourcePosition last = head == null ? null : head.source();
-        // Each recorded event id with the serial its record names.
-        Map<String, String> seen = new HashMap<>(alreadyRecorded);
+        Set<String> seen = new HashSet<>(alreadyRecorded);
         List<AuditRecord> chained = new ArrayList<>();
         for (AuditEntry received : entries) {
-            AuditEntry entry = received;
-            if (seen.containsKey(entry.eventId())) {
-                String recordedSerial = seen.get(entry.eventId());
-                if (entry.issuesAnotherCertificateThan(recordedSerial)) {
-                    entry = entry.asAnotherCertificate(recordedSerial);
-                }
-                if (seen.containsKey(entry.eventId())) {
-                    meters.counter("estuary.audit.events.duplicate").increment();
-                    LOG.debugf("event %s at %s is already recorded", entry.eventId(), entry.source());
-                    continue;
-                }
-                // Nothing is lost: a second certificate is as much in circulation as the first.
-                meters.counter(ISSUED_TWICE).increment();
-                LOG.errorf("request %s was answered twice: certificate serial %s after %s (two signers answered it);"
-                        + " both are recorded", entry.requestId(), entry.serialNumber(),
-                        recordedSerial == null ? "an answer without one" : "serial " + recordedSerial);
+            AuditEntry entry = RequestAnswers.isAnswer(received) ? placed(received, answers) : received;
+            if (entry == null || !seen.add(entry.eventId())) {
+                meters.counter("estuary.audit.events.duplicate").increment();
+                LOG.debugf("event %s at %s is already recorded", received.eventId(), received.source());
+                continue;
             }
-            seen.put(entry.eventId(), entry.serialNumber());
             if (last != null && entry.source().compareTo(last) < 0) {
                 // Recorded all the same (nothing is lost), but a replay will chain it at its timestamp's place.
                 meters.counter("estuary.audit.events.late").increment();
@@ -132,5 +126,23 @@ public class AuditChainAppender {
             lastGrowthMillis.set(clock.millis());
         }
         return chained;
+    }
+
+    /** The entry a signer's answer is chained as; null for a redelivery. */
+    private AuditEntry placed(AuditEntry answer, RequestAnswers answers) {
+        RequestAnswers.Placement placement = answers.place(answer);
+        if (placement == null) {
+            return null;
+        }
+        if (placement.answeredTwice()) {
+            // Recorded all the same: the second certificate is as much in circulation as the first.
+            meters.counter(ANSWERED_TWICE).increment();
+            LOG.errorf("request %s, certificate serial %s: %s", answer.requestId(), answer.serialNumber(),
+                    placement.entry().reason());
+        } else if (placement.entry() != answer) {
+            LOG.infof("request %s, certificate serial %s: %s", answer.requestId(), answer.serialNumber(),
+                    placement.entry().reason());
+        }
+        return placement.entry();
     }
 }
