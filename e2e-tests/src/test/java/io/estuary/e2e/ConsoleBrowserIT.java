@@ -196,7 +196,7 @@ class ConsoleBrowserIT {
             WebElement search = browser.findElement(By.id("q-search"));
             search.click();
             // Both pages have the same parts: until the search page is gone, they would be read off it.
-            new WebDriverWait(browser, WAIT).until(ExpectedConditions.stalenessOf(search));
+            new WebDriverWait(browser, WAIT).until(HeadlessChromium.gone(search));
             await(By.tagName("main"));
             rows = browser.findElements(By.cssSelector("#audit-records tbody tr"));
         } while (rows.isEmpty() && Instant.now().isBefore(deadline));
