@@ -516,6 +516,27 @@ class HelmChartTest {
     }
 
     @Test
+    void aRenewedEstServerCertificateReachesTheFrontendsFiles() throws Exception {
+        for (Variant variant : List.of(Variant.DEFAULTS, Variant.TRUSTED_PROXY)) {
+            Deployment frontend = deployment(render(variant), "est-frontend");
+            PodSpec pod = frontend.getSpec().getTemplate().getSpec();
+            var mount = pod.getContainers().get(0).getVolumeMounts().stream()
+                    .filter(m -> m.getMountPath().equals("/etc/estuary/tls")).findFirst().orElseThrow();
+            // The kubelet updates a Secret's files in place only in a volume mounted whole, never under a subPath.
+            assertNull(mount.getSubPath(), variant + ": the Secret is mounted as a directory");
+            assertNotNull(pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
+                    .orElseThrow().getSecret(), "a Secret volume");
+            List<EnvVar> env = env(frontend);
+            assertTrue(env.stream().anyMatch(e -> e.getName().equals("ESTUARY_TLS_CERT")
+                    && e.getValue().equals("/etc/estuary/tls/tls.crt")));
+            assertTrue(env.stream().anyMatch(e -> e.getName().equals("ESTUARY_TLS_KEY")
+                    && e.getValue().equals("/etc/estuary/tls/tls.key")));
+            assertTrue(env.stream().noneMatch(e -> e.getName().equals("ESTUARY_TLS_RELOAD_PERIOD")),
+                    "the frontend reads its files again every minute, its default");
+        }
+    }
+
+    @Test
     void behindATrustedProxyTheIngressPassesTheCertificateInAHeader() throws Exception {
         List<HasMetadata> objects = render(Variant.TRUSTED_PROXY);
         assertEquals("ClusterIP", estService(objects).getSpec().getType());

@@ -1,6 +1,7 @@
 package io.estuary.testkit;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -8,6 +9,7 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -20,8 +22,16 @@ public final class TestTls {
     private TestTls() {
     }
 
+    /** Trusts every certificate in {@code pem}. */
     public static SSLContext trusting(Path pem) {
         return context(null, pem);
+    }
+
+    /** A private key as a server reads it from a file: PKCS#8, PEM. */
+    public static String privateKeyPem(PrivateKey key) {
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
     }
 
     /** Trusts the anchor in {@code pem} and presents {@code certificate} (mutual TLS). */
@@ -46,8 +56,11 @@ public final class TestTls {
         try {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
-            trust.setCertificateEntry("estuary", CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(pem))));
+            int i = 0;
+            for (Certificate each : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(pem)))) {
+                trust.setCertificateEntry("estuary-" + i++, each);
+            }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
             TrustManager[] trustManagers = factory.getTrustManagers();

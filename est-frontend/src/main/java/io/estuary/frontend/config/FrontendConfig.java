@@ -1,6 +1,8 @@
 package io.estuary.frontend.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -47,6 +49,19 @@ public interface FrontendConfig {
      */
     @WithDefault("openssl")
     TlsEngine tlsEngine();
+
+    /**
+     * The EST listener's certificate, then the chain of CAs above it, PEM. Read at start and again every
+     * {@link #tlsReloadPeriod()}: a rotated certificate is served without a restart.
+     */
+    Optional<Path> tlsCertificate();
+
+    /** The EST listener's private key, PEM (PKCS#8, or PKCS#1 and SEC 1). */
+    Optional<Path> tlsKey();
+
+    /** How often the listener's certificate and key files are read again; 0 reads them at start only. */
+    @WithDefault("PT1M")
+    Duration tlsReloadPeriod();
 
     /** The TLS engines the EST listener can use. */
     enum TlsEngine {

@@ -11,7 +11,6 @@ import io.netty.handler.ssl.OpenSsl;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.JdkSSLEngineOptions;
-import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.SSLEngineOptions;
 
@@ -19,10 +18,10 @@ import io.vertx.core.net.SSLEngineOptions;
  * The TLS engine of the HTTPS listener. OpenSSL (BoringSSL, through netty-tcnative) by default: its handshakes and
  * records cost a fraction of the JDK engine's, and as native code they are as fast in a pod's first second as after
  * minutes, where the JDK engine runs interpreted until the JIT has compiled it. Vert.x keeps OpenSSL's session cache,
- * so a device that reconnects resumes its session (TLS 1.3 and 1.2, TlsSessionResumptionTest). The JDK engine is the fallback where the native library does not load, and the
- * choice with {@code estuary.frontend.tls-engine=jdk}; it writes into pooled buffers (by default Vert.x gives it an
+ * so a device that reconnects resumes its session (TLS 1.3 and 1.2, EstListenerTlsTest). The JDK engine is the
+ * fallback where the native library does not load, and the choice with {@code estuary.frontend.tls-engine=jdk}; it writes into pooled buffers (by default Vert.x gives it an
  * unpooled heap buffer per TLS record written, a quarter of the frontend's allocation at a thousand enrollments a
- * second). On OpenSSL the listener's key and chain are converted once, not per handshake ({@link CachedKeyMaterial}).
+ * second). On OpenSSL the listener's key and chain are converted once, not per handshake ({@link ListenerKeyMaterial}).
  */
 @ApplicationScoped
 public class ListenerTlsEngine implements HttpServerOptionsCustomizer {
@@ -34,24 +33,21 @@ public class ListenerTlsEngine implements HttpServerOptionsCustomizer {
     @Override
     public void customizeHttpsServer(HttpServerOptions options) {
         options.setSslEngineOptions(engine(config.tlsEngine(), options));
-        options.setKeyCertOptions(keyMaterial(options.getSslEngineOptions(), options.getKeyCertOptions()));
     }
 
-    /** The listener's key and chain as the engine is best given them: to OpenSSL once, not per handshake. */
-    static KeyCertOptions keyMaterial(SSLEngineOptions engine, KeyCertOptions keyCert) {
-        return engine instanceof OpenSSLEngineOptions && keyCert != null && !(keyCert instanceof CachedKeyMaterial)
-                ? new CachedKeyMaterial(keyCert)
-                : keyCert;
+    /** Whether the listener's TLS is OpenSSL's: wanted, and the native library loads here. */
+    static boolean usesOpenSsl(TlsEngine wanted) {
+        return wanted == TlsEngine.OPENSSL && OpenSSLEngineOptions.isAvailable();
     }
 
     /** The engine options for the wanted engine, keeping what else was set on the options' engine. */
     static SSLEngineOptions engine(TlsEngine wanted, HttpServerOptions options) {
         boolean worker = options.getSslEngineOptions() != null && options.getSslEngineOptions().getUseWorkerThread();
+        if (usesOpenSsl(wanted)) {
+            LOG.infof("The EST listener's TLS uses %s", OpenSsl.versionString());
+            return new OpenSSLEngineOptions().setUseWorkerThread(worker);
+        }
         if (wanted == TlsEngine.OPENSSL) {
-            if (OpenSSLEngineOptions.isAvailable()) {
-                LOG.infof("The EST listener's TLS uses %s", OpenSsl.versionString());
-                return new OpenSSLEngineOptions().setUseWorkerThread(worker);
-            }
             LOG.warnf("The EST listener's TLS uses the JDK engine: OpenSSL does not load here (%s)",
                     OpenSsl.unavailabilityCause());
         } else {
