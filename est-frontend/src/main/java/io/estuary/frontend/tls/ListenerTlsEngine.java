@@ -19,9 +19,10 @@ import io.vertx.core.net.SSLEngineOptions;
  * records cost a fraction of the JDK engine's, and as native code they are as fast in a pod's first second as after
  * minutes, where the JDK engine runs interpreted until the JIT has compiled it. Vert.x keeps OpenSSL's session cache,
  * so a device that reconnects resumes its session (TLS 1.3 and 1.2, EstListenerTlsTest). The JDK engine is the
- * fallback where the native library does not load, and the choice with {@code estuary.frontend.tls-engine=jdk}; it writes into pooled buffers (by default Vert.x gives it an
- * unpooled heap buffer per TLS record written, a quarter of the frontend's allocation at a thousand enrollments a
- * second). On OpenSSL the listener's key and chain are converted once, not per handshake ({@link ListenerKeyMaterial}).
+ * fallback where the native library does not load, and the choice with {@code estuary.frontend.tls-engine=jdk}; it
+ * writes into pooled buffers (by default Vert.x gives it an unpooled heap buffer per TLS record written, a quarter of
+ * the frontend's allocation at a thousand enrollments a second). On OpenSSL the listener's key and chain are converted
+ * once per pair, not per handshake ({@link ListenerKeyCertOptions}).
  */
 @ApplicationScoped
 public class ListenerTlsEngine implements HttpServerOptionsCustomizer {
