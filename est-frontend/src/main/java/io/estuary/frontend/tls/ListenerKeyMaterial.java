@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.estuary.frontend.config.FrontendConfig;
@@ -56,9 +57,18 @@ public class ListenerKeyMaterial implements KeyStoreProvider {
         }
     }
 
-    /** The listener's key material, read now; the options stay the same, whatever pair they present. */
+    /**
+     * The listener's key material, read now; the options stay the same, whatever pair they present. None where the
+     * listener is plain HTTP (tests) and no file is named: the registry asks every provider, used or not.
+     */
     @Override
     public synchronized KeyStoreAndKeyCertOptions getKeyStore(Vertx vertx) {
+        boolean listenerUsesIt = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.http.tls-configuration-name", String.class)
+                .filter(EstListenerTrust.TLS_CONFIGURATION::equals).isPresent();
+        if (!listenerUsesIt && config.tlsCertificate().isEmpty() && config.tlsKey().isEmpty()) {
+            return null;
+        }
         if (options == null) {
             options = new ListenerKeyCertOptions(keys, ListenerTlsEngine.usesOpenSsl(config.tlsEngine()));
         }

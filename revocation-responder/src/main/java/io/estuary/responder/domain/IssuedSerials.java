@@ -1,36 +1,91 @@
 package io.estuary.responder.domain;
 
 import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import javax.security.auth.x500.X500Principal;
 
 /**
- * Every serial number each CA issued, so that a serial it never issued is answered "unknown". Compact: Estuary's
- * serials are 128 random bits, held as two longs in an open-addressing table (16 bytes each, at most half full: about
- * 32 MB for a million certificates, where a set of BigIntegers would take over 100 MB); any other serial in a plain
- * set. Written by one reader thread, read by many.
+ * Every serial number each CA issued whose certificate has not ended long ago, so that a serial it never issued is
+ * answered "unknown". Compact: Estuary's serials are 128 random bits, held as two longs in an open-addressing table
+ * (16 bytes each, at most half full: 32 to 64 MB for a million certificates, where a set of BigIntegers would take
+ * over 100 MB); any other serial in a plain set. Each issuer's serials are kept in one table per week their certificates
+ * end, so that what ended is forgotten a table at a time: the responder holds the certificates that are valid (and
+ * recently ended), not every certificate the CA ever issued. Written by one reader thread, read by many.
  */
 public final class IssuedSerials {
-    private final Map<String, Table> byIssuer = new ConcurrentHashMap<>();
+    /** The week of certificates whose end is not known: never forgotten. */
+    private static final long NO_END = Long.MAX_VALUE;
+    private static final long SECONDS_PER_WEEK = 7 * 86_400;
 
-    /** Records a serial number of an issuer (an RFC 2253 name, compared as a name); a repeat changes nothing. */
-    public void add(String issuer, BigInteger serialNumber) {
-        byIssuer.computeIfAbsent(canonical(issuer), i -> new Table()).add(serialNumber);
+    private final Map<String, NavigableMap<Long, Table>> byIssuer = new ConcurrentHashMap<>();
+    private final Duration endedKept;
+
+    /** @param endedKept how long after its certificate ended a serial is still known */
+    public IssuedSerials(Duration endedKept) {
+        this.endedKept = endedKept;
+    }
+
+    /**
+     * Records a serial number of an issuer (an RFC 2253 name, compared as a name) and when its certificate ends (null:
+     * not known, kept for ever), unless it ended more than the kept time before {@code now}; a repeat changes nothing.
+     *
+     * @return whether it is known now
+     */
+    public boolean add(String issuer, BigInteger serialNumber, Instant notAfter, Instant now) {
+        if (notAfter != null && notAfter.plus(endedKept).isBefore(now)) {
+            return false;
+        }
+        long week = notAfter == null ? NO_END : Math.floorDiv(notAfter.getEpochSecond(), SECONDS_PER_WEEK);
+        byIssuer.computeIfAbsent(canonical(issuer), i -> new ConcurrentSkipListMap<>())
+                .computeIfAbsent(week, w -> new Table()).add(serialNumber);
+        return true;
     }
 
     public boolean contains(X500Principal issuer, BigInteger serialNumber) {
-        Table table = byIssuer.get(issuer.getName(X500Principal.CANONICAL));
-        return table != null && table.contains(serialNumber);
+        NavigableMap<Long, Table> tables = byIssuer.get(issuer.getName(X500Principal.CANONICAL));
+        if (tables == null) {
+            return false;
+        }
+        for (Table table : tables.values()) {
+            if (table.contains(serialNumber)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Forgets the serials of certificates that ended more than the kept time before {@code now}, a week at a time (a
+     * serial is kept until the end of the week its certificate ended, plus the kept time, at least; weeks counted
+     * from the epoch, a Thursday).
+     *
+     * @return how many were forgotten
+     */
+    public long forgetEnded(Instant now) {
+        long firstKeptWeek = Math.floorDiv(now.minus(endedKept).getEpochSecond(), SECONDS_PER_WEEK);
+        long forgotten = 0;
+        for (NavigableMap<Long, Table> tables : byIssuer.values()) {
+            NavigableMap<Long, Table> ended = tables.headMap(firstKeptWeek, false);
+            for (Table table : ended.values()) {
+                forgotten += table.size();
+            }
+            ended.clear();
+        }
+        return forgotten;
     }
 
     public long size() {
-        return byIssuer.values().stream().mapToLong(Table::size).sum();
+        return byIssuer.values().stream().flatMap(tables -> tables.values().stream()).mapToLong(Table::size).sum();
     }
 
     static String canonical(String rfc2253) {

@@ -25,8 +25,8 @@ import io.estuary.responder.service.OcspService;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Reads, from their start and then as they grow, on one thread: the issuance results (every serial number issued:
- * the topic keeps them for ever, as the audit trail's replay needs), the revocations (compacted: every revocation) and
+ * Reads, from their start and then as they grow, on one thread: the issuance results (every serial number issued and
+ * when its certificate ends: the topic keeps them for ever, as the audit trail's replay needs), the revocations (compacted: every revocation) and
  * the CRLs (compacted: the latest of each CA). Until it has read what was published before it started, the
  * responder answers tryLater rather than "unknown".
  */
@@ -34,7 +34,7 @@ import io.quarkus.runtime.StartupEvent;
 public class RevocationTopicsReader {
     /** The fields of an issuance result the responder needs; the certificate itself is skipped unparsed. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Issued(IssuanceResult.Outcome outcome, String serialNumber, String issuer) {
+    record Issued(IssuanceResult.Outcome outcome, String serialNumber, String issuer, Instant notAfter) {
     }
 
     @Inject
@@ -60,7 +60,7 @@ public class RevocationTopicsReader {
     private void issued(Issued result) {
         if (result.outcome() == IssuanceResult.Outcome.ISSUED && result.serialNumber() != null
                 && result.issuer() != null) {
-            ocsp.issued(result.issuer(), new BigInteger(result.serialNumber(), 16));
+            ocsp.issued(result.issuer(), new BigInteger(result.serialNumber(), 16), result.notAfter());
         }
     }
 

@@ -52,7 +52,7 @@ public class OcspService {
     private final EstLabels labels;
     private final ResponderMetrics metrics;
     private final Clock clock = Clock.systemUTC();
-    private final IssuedSerials issued = new IssuedSerials();
+    private final IssuedSerials issued;
     private final Revocations revocations = new Revocations();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reloads;
@@ -66,6 +66,7 @@ public class OcspService {
         this.config = config;
         this.labels = labels;
         this.metrics = metrics;
+        this.issued = new IssuedSerials(config.ocsp().endedKept());
         load();
         long reload = config.ocsp().reload().toMillis();
         reloads = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -74,6 +75,16 @@ public class OcspService {
             return thread;
         });
         reloads.scheduleWithFixedDelay(this::load, reload, reload, TimeUnit.MILLISECONDS);
+        reloads.scheduleWithFixedDelay(this::forgetEnded, 1, 1, TimeUnit.HOURS);
+    }
+
+    /** Forgets the serials of certificates that ended more than {@code ended-kept} ago. */
+    private void forgetEnded() {
+        long forgotten = issued.forgetEnded(clock.instant());
+        if (forgotten > 0) {
+            LOG.infof("%d serials of certificates that ended more than %s ago forgotten (%d known)", forgotten,
+                    config.ocsp().endedKept(), issued.size());
+        }
     }
 
     @PreDestroy
@@ -205,9 +216,12 @@ public class OcspService {
         return issued.contains(issuer, serial) ? SerialStatus.GOOD : SerialStatus.UNKNOWN;
     }
 
-    /** A certificate was issued (read from the issuance results). */
-    public void issued(String issuer, BigInteger serialNumber) {
-        issued.add(issuer, serialNumber);
+    /**
+     * A certificate was issued (read from the issuance results); one that ended more than {@code ended-kept} ago is
+     * not kept.
+     */
+    public void issued(String issuer, BigInteger serialNumber, Instant notAfter) {
+        issued.add(issuer, serialNumber, notAfter, clock.instant());
     }
 
     /** A certificate was revoked (read from the revocation topic): its kept answer is dropped at once. */

@@ -25,6 +25,13 @@ public interface ResponderConfig {
         @WithDefault("150000")
         int maxCached();
 
+        /**
+         * How long after its certificate ended a serial is still answered good (or revoked) rather than "unknown": the
+         * responder forgets older ones, so it holds the certificates that are valid, not every one ever issued.
+         */
+        @WithDefault("P30D")
+        Duration endedKept();
+
         /** How often the token is read again for a rolled responder key. */
         @WithDefault("PT10M")
         Duration reload();
