@@ -126,7 +126,8 @@ services_up() {
     # enrollments a second): a heap with room for a large young generation collects seldom, so a pause delays few
     # requests. The audit trail and the renewal tracker hold little.
     local heap=384m
-    # The revocation responder keeps every issued serial (16 bytes each) and its signed answers (about 1 KB each).
+    # The revocation responder keeps the serials of valid certificates (32 to 64 bytes each) and its signed answers
+    # (about 1 KB each).
     case $s in est-frontend) heap=${ESTUARY_FRONTEND_HEAP:-1g} ;; ca-signer) heap=${ESTUARY_SIGNER_HEAP:-1g} ;;
       revocation-responder) heap=${ESTUARY_RESPONDER_HEAP:-512m} ;; console) heap=256m ;; esac
     # shellcheck disable=SC2206 # word splitting wanted: ESTUARY_SERVICE_JAVA_OPTS is a list of JVM options

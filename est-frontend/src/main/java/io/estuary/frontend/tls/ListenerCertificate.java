@@ -9,7 +9,7 @@ import java.time.Instant;
 
 /**
  * The certificate the EST listener presents, checked before it is served: a chain whose first certificate holds the
- * public half of the listener's key. A key that does not match its certificate would fail every handshake, so such a
+ * public half of the listener's key, each certificate signed by the one after it (clients build their path from it). A key that does not match its certificate would fail every handshake, so such a
  * pair (a half-written rotation, a key from another pair) is refused rather than served.
  */
 public record ListenerCertificate(String subject, String serialNumber, Instant notAfter) {
@@ -17,8 +17,8 @@ public record ListenerCertificate(String subject, String serialNumber, Instant n
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
-     * @throws IllegalArgumentException with the reason, if the chain is empty or the key does not sign for its first
-     *         certificate
+     * @throws IllegalArgumentException with the reason, if the chain is empty or out of order, or the key does not
+     *         sign for its first certificate
      */
     public static ListenerCertificate of(X509Certificate[] chain, PrivateKey key) {
         if (chain == null || chain.length == 0) {
@@ -32,6 +32,12 @@ public record ListenerCertificate(String subject, String serialNumber, Instant n
             throw new IllegalArgumentException("the key does not match the certificate "
                     + leaf.getSubjectX500Principal() + " (serial " + leaf.getSerialNumber().toString(16) + ")");
         }
+        for (int i = 0; i + 1 < chain.length; i++) {
+            if (!issuedBy(chain[i], chain[i + 1])) {
+                throw new IllegalArgumentException("the chain is out of order: " + chain[i].getSubjectX500Principal()
+                        + " is not signed by the certificate after it, " + chain[i + 1].getSubjectX500Principal());
+            }
+        }
         return new ListenerCertificate(leaf.getSubjectX500Principal().getName(),
                 leaf.getSerialNumber().toString(16), leaf.getNotAfter().toInstant());
     }
@@ -44,6 +50,15 @@ public record ListenerCertificate(String subject, String serialNumber, Instant n
     @Override
     public String toString() {
         return subject + " (serial " + serialNumber + ", valid until " + notAfter + ")";
+    }
+
+    private static boolean issuedBy(X509Certificate certificate, X509Certificate issuer) {
+        try {
+            certificate.verify(issuer.getPublicKey());
+            return certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal());
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     /** A signature by the key over random bytes, checked with the certificate's public key. */

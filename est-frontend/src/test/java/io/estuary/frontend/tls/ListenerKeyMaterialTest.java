@@ -106,6 +106,24 @@ class ListenerKeyMaterialTest {
     }
 
     @Test
+    void aChainWhoseCertificatesAreNotEachSignedByTheNextIsRefused() throws Exception {
+        KeyPair caKey = TestCsrs.ecP256();
+        X509Certificate ca = selfSigned("CN=EST server CA", caKey);
+        KeyPair key = TestCsrs.ecP256();
+        X509Certificate server = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+                new X500Name("CN=EST server CA"), BigInteger.valueOf(7), new Date(),
+                Date.from(Instant.now().plus(Duration.ofDays(1))), new X500Name("CN=localhost"), key.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKey.getPrivate())));
+        assertEquals("CN=localhost", ListenerKeyMaterial.load(VERTX,
+                (Pem.encode(server) + Pem.encode(ca)).getBytes(StandardCharsets.US_ASCII), pem(key)).served().subject());
+        KeyPair otherKey = TestCsrs.ecP256();
+        X509Certificate stranger = selfSigned("CN=EST server CA", otherKey);
+        var refused = assertThrows(IllegalArgumentException.class, () -> ListenerKeyMaterial.load(VERTX,
+                (Pem.encode(server) + Pem.encode(stranger)).getBytes(StandardCharsets.US_ASCII), pem(key)));
+        assertTrue(refused.getMessage().contains("the chain is out of order"), refused.getMessage());
+    }
+
+    @Test
     void filesThatHoldNoPairAreRefused() throws Exception {
         KeyPair key = TestCsrs.ecP256();
         byte[] certificate = pem(selfSigned("CN=localhost", key));
