@@ -2,7 +2,8 @@
 # First start of the compose project, idempotent: what exists is kept. Runs as root to hand each volume to the user
 # that reads it (uid 10001), then exits. Each volume is mounted only into the containers that need it:
 #   /state/secrets   every generated secret (this job only)
-#   /state/hsm       SoftHSM2 token, its configuration and the user PIN (signers)
+#   /state/hsm       the CA's SoftHSM2 token, its configuration and the user PIN (signers)
+#   /state/ocsp-hsm  the OCSP responder keys' token, its configuration and its own user PIN (revocation responder)
 #   /state/pki       EST TLS certificate and key, the CA certificate, bootstrap CAs (frontends)
 #   /run/db          database password, also as a config file for the services (postgres, audit, renewal)
 #   /run/keycloak    realm import and admin password (keycloak)
@@ -23,6 +24,7 @@ make_tls
 if [ -f "$STATE/pki/tls-trust-anchor.key" ]; then mv "$STATE/pki/tls-trust-anchor.key" "$STATE/secrets/"; fi
 init_hsm
 cp "$STATE/secrets/hsm-pin" "$STATE/hsm/pin"
+cp "$STATE/secrets/ocsp-pin" "$STATE/ocsp-hsm/pin"
 mkdir -p "$STATE/pki/bootstrap" /run/db /run/keycloak /run/console
 cp "$STATE/pki/tls-trust-anchor.pem" /run/console/
 (umask 077
@@ -34,5 +36,5 @@ cp "$STATE/pki/tls-trust-anchor.pem" /run/console/
    "$ROOT/deploy/keycloak/estuary-realm.json" \
    > /run/keycloak/estuary-realm.json
  printf 'ESTUARY_CONSOLE_SESSION_SECRET=%s\n' "$(secret console-session-secret 48)" > /run/console/console.properties)
-chown -R 10001:10001 "$STATE/hsm" "$STATE/pki" /run/db /run/keycloak /run/console
-log "initialised: token, CA ($ESTUARY_CA_ALIAS), TLS certificate, secrets"
+chown -R 10001:10001 "$STATE/hsm" "$STATE/ocsp-hsm" "$STATE/pki" /run/db /run/keycloak /run/console
+log "initialised: tokens, CA ($ESTUARY_CA_ALIAS) and its OCSP responder, TLS certificate, secrets"

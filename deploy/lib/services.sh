@@ -135,10 +135,14 @@ services_up() {
     # @instance@ names a file per instance (an AOT cache, a GC log): the options are one setting for every service.
     jvm=("${jvm[@]//@instance@/$i}")
     local ports; read -ra ports <<< "$(instance_ports "$i")"
-    # The signer (CA keys) and the revocation responder (OCSP responder keys) get the token; the other services never
-    # see its PIN.
-    if [ "$s" = ca-signer ] || [ "$s" = revocation-responder ]; then
+    # The signer gets the CA's token; the revocation responder the responders' token (the OCSP responder keys), with
+    # its own PIN; the other services never see a PIN.
+    if [ "$s" = ca-signer ]; then
       nohup env "${ports[@]}" "${ESTUARY_SERVICE_JAVA:-java}" "${jvm[@]}" -jar "$jar" > "$STATE/logs/$i.log" 2>&1 &
+    elif [ "$s" = revocation-responder ]; then
+      nohup env -u ESTUARY_HSM_PIN SOFTHSM2_CONF="$STATE/ocsp-hsm/softhsm2.conf" \
+        ESTUARY_HSM_PIN_FILE="$STATE/secrets/ocsp-pin" "${ports[@]}" "${ESTUARY_SERVICE_JAVA:-java}" "${jvm[@]}" \
+        -jar "$jar" > "$STATE/logs/$i.log" 2>&1 &
     else
       # The audit trail and the renewal tracker read Kafka behind the enrollment path: on a shared machine they run
       # at a lower CPU priority, lag during a burst and catch up after it (nothing is lost: Kafka keeps the events).

@@ -1,6 +1,7 @@
 package io.estuary.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -181,6 +183,23 @@ class RevocationEndToEndIT {
         assertTrue(exported.find(), "the responder certificate's end is exported");
         assertEquals(responder.getNotAfter().toInstant().getEpochSecond(),
                 (long) Double.parseDouble(exported.group(1)));
+
+        // It signed with a key of the responders' own token: the responder holds that token's PIN, never the CA's,
+        // and its SoftHSM2 sees no CA token.
+        long pid = Long.parseLong(Files.readString(state.resolve("run/revocation-responder.pid")).strip());
+        List<String> environment = List.of(Files.readString(Path.of("/proc/" + pid + "/environ")).split("\0"));
+        assertTrue(environment.contains("ESTUARY_HSM_PIN_FILE=" + state.resolve("secrets/ocsp-pin")), environment
+                .stream().filter(e -> e.startsWith("ESTUARY_HSM") || e.startsWith("SOFTHSM")).toList().toString());
+        assertTrue(environment.contains("SOFTHSM2_CONF=" + state.resolve("ocsp-hsm/softhsm2.conf")));
+        assertTrue(environment.stream().noneMatch(e -> e.startsWith("ESTUARY_HSM_PIN=")));
+        ProcessBuilder slots = new ProcessBuilder("softhsm2-util", "--show-slots").redirectErrorStream(true);
+        slots.environment().put("SOFTHSM2_CONF", state.resolve("ocsp-hsm/softhsm2.conf").toString());
+        Process listing = slots.start();
+        String tokens = new String(listing.getInputStream().readAllBytes());
+        assertEquals(0, listing.waitFor(), tokens);
+        assertTrue(tokens.contains("estuary-ocsp") && !tokens.contains("estuary-ca"), tokens);
+        assertNotEquals(Files.readString(state.resolve("secrets/hsm-pin")),
+                Files.readString(state.resolve("secrets/ocsp-pin")), "the responders' PIN is their own");
 
         String operator = LocalStack.bearerToken("operator");
         awaitJson(renewal + "/renewals/devices/" + device + "/history", operator, node -> node.size() == 1);

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
  * (public) are written as PEM. A refused operation (an alias taken, a chain that does not fit, a wrong PIN) exits 2.
  */
 @Command(name = "ca", description = "Create, certify and export CAs whose keys live in the PKCS#11 token.",
-        synopsisSubcommandLabel = "init-root | init-issuing | request | import | export | ocsp-responder")
+        synopsisSubcommandLabel = "init-root | init-issuing | request | import | export | ocsp-responder "
+                + "| ocsp-responder-request | ocsp-responder-import")
 public final class CaCommands {
     static final int REFUSED = 2;
 
@@ -46,7 +48,7 @@ public final class CaCommands {
     public static CommandLine commandLine(Supplier<char[]> pin) {
         CommandLine ca = new CommandLine(new CaCommands());
         for (Object command : List.of(new InitRoot(pin), new InitIssuing(pin), new Request(pin), new Import(pin),
-                new Export(pin), new OcspResponder(pin))) {
+                new Export(pin), new OcspResponder(pin), new OcspResponderRequest(pin), new OcspResponderImport(pin))) {
             ca.addSubcommand(command);
         }
         return ca;
@@ -205,7 +207,7 @@ public final class CaCommands {
             return "imported the signed certificate of '" + options.alias + "'";
         }
 
-        private static List<X509Certificate> readChain(Path file) {
+        static List<X509Certificate> readChain(Path file) {
             try (var in = Files.newInputStream(file)) {
                 List<X509Certificate> chain = CertificateFactory.getInstance("X.509").generateCertificates(in)
                         .stream().map(X509Certificate.class::cast).toList();
@@ -221,10 +223,14 @@ public final class CaCommands {
 
     @Command(name = "ocsp-responder", description = "Issues (or rolls: a new key each time) the CA's delegated OCSP "
             + "responder: a key in the token next to the CA's, certified by it with id-kp-OCSPSigning; writes its "
-            + "chain.")
+            + "chain. With --csr, certifies instead a responder key made in the responders' own token "
+            + "(ocsp-responder-request).")
     static final class OcspResponder extends TokenCommand {
         @Option(names = "--validity-days", defaultValue = "90", description = "default ${DEFAULT-VALUE}")
         long validityDays;
+
+        @Option(names = "--csr", description = "the CSR of a responder key made by ocsp-responder-request")
+        Path csr;
 
         OcspResponder(Supplier<char[]> pin) {
             super(pin);
@@ -232,11 +238,76 @@ public final class CaCommands {
 
         @Override
         String run(Pkcs11Token token) {
-            var issued = new TokenCas(token).issueOcspResponder(options.alias, Duration.ofDays(validityDays),
-                    Instant.now());
+            TokenCas cas = new TokenCas(token);
+            if (csr != null) {
+                List<X509Certificate> chain = cas.certifyOcspResponder(options.alias, readCsr(csr),
+                        Duration.ofDays(validityDays), Instant.now());
+                write(options.out, Pem.encode(chain.toArray(X509Certificate[]::new)));
+                return "certified an OCSP responder key of CA '" + options.alias + "', valid until "
+                        + chain.get(0).getNotAfter().toInstant() + "; import " + options.out
+                        + " into the responders' token (ocsp-responder-import)";
+            }
+            var issued = cas.issueOcspResponder(options.alias, Duration.ofDays(validityDays), Instant.now());
             write(options.out, Pem.encode(issued.getValue().toArray(X509Certificate[]::new)));
             return "issued the OCSP responder '" + issued.getKey() + "' of CA '" + options.alias + "', valid until "
                     + issued.getValue().get(0).getNotAfter().toInstant();
+        }
+
+        private static PKCS10CertificationRequest readCsr(Path file) {
+            try (var parser = new PEMParser(Files.newBufferedReader(file))) {
+                if (parser.readObject() instanceof PKCS10CertificationRequest request) {
+                    return request;
+                }
+                throw new IllegalArgumentException(file + " holds no PEM CSR");
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "ocsp-responder-request", description = "In the responders' own token (not the CA's): a new "
+            + "OCSP responder key for the CA and its CSR, for ocsp-responder --csr in the CA's token.")
+    static final class OcspResponderRequest extends TokenCommand {
+        @Option(names = "--key-type", defaultValue = "EC-P256", description = "EC-P256, EC-P384, RSA-2048 or RSA-3072")
+        String keyType;
+
+        OcspResponderRequest(Supplier<char[]> pin) {
+            super(pin);
+        }
+
+        @Override
+        String run(Pkcs11Token token) {
+            var requested = new TokenCas(token).requestOcspResponder(options.alias, KeyType.of(keyType),
+                    Instant.now());
+            StringWriter pem = new StringWriter();
+            try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+                writer.writeObject(requested.getValue());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            write(options.out, pem.toString());
+            return "created the OCSP responder key '" + requested.getKey() + "' of CA '" + options.alias
+                    + "'; CSR written to " + options.out;
+        }
+    }
+
+    @Command(name = "ocsp-responder-import", description = "In the responders' own token: stores the chain the CA "
+            + "issued (ocsp-responder --csr) with the key it certifies; responders sign with it from their next read.")
+    static final class OcspResponderImport extends TokenCommand {
+        @Option(names = "--chain", required = true)
+        Path chain;
+
+        OcspResponderImport(Supplier<char[]> pin) {
+            super(pin);
+        }
+
+        @Override
+        String run(Pkcs11Token token) {
+            List<X509Certificate> certificates = Import.readChain(chain);
+            String alias = new TokenCas(token).importOcspResponder(options.alias, certificates);
+            write(options.out, Pem.encode(certificates.toArray(X509Certificate[]::new)));
+            return "imported the OCSP responder '" + alias + "' of CA '" + options.alias + "', valid until "
+                    + certificates.get(0).getNotAfter().toInstant();
         }
     }
 

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import io.estuary.admin.cli.AdminCommandLine;
 import io.estuary.admin.cli.EstuaryAdmin;
+import io.estuary.pki.ca.TokenCas;
+import io.estuary.pki.token.Pkcs11Token;
 import io.estuary.testkit.SoftHsmTestToken;
 
 /** The CA commands against a real SoftHSM2 token, run as the operator runs them, output captured. */
@@ -144,5 +146,79 @@ class CaCommandsTest {
 
         AdminCommandLine noCa = ca("ocsp-responder", "no-such-ca", "--out", pem.toString());
         assertEquals(2, noCa.exitCode());
+    }
+
+    @Test
+    void aResponderKeyMadeInTheRespondersTokenIsCertifiedByTheCaAndImported() throws Exception {
+        assertEquals(0, ca("init-root", "far-ca", "--subject", "CN=Far Test CA", "--out",
+                work.resolve("far-ca.pem").toString()).exitCode());
+        String first = requestResponderKey("far-ca", work.resolve("first.csr"));
+        String second = requestResponderKey("far-ca", work.resolve("second.csr"));
+        assertTrue(TokenCas.ocspResponderAlias(openToken(), "far-ca").isEmpty(),
+                "a key waiting for its certificate is never used to sign");
+
+        // Each chain is stored with the key it certifies, whichever was requested first.
+        List<X509Certificate> secondChain = certifyAndImport("far-ca", work.resolve("second.csr"), second);
+        Pkcs11Token token = openToken();
+        assertEquals(second, TokenCas.ocspResponderAlias(token, "far-ca").orElseThrow(), "the only one certified");
+        assertEquals(secondChain.get(1), TokenCas.ocspResponderCa(token, "far-ca", second));
+        List<X509Certificate> firstChain = certifyAndImport("far-ca", work.resolve("first.csr"), first);
+        token = openToken();
+        assertEquals(firstChain.get(0), token.certificate(first));
+        assertEquals(secondChain.get(0), token.certificate(second));
+        assertEquals(second, TokenCas.ocspResponderAlias(token, "far-ca").orElseThrow(), "the newest certified");
+        assertEquals(List.of("1.3.6.1.5.5.7.3.9"), firstChain.get(0).getExtendedKeyUsage());
+        assertTrue(firstChain.get(0).getSubjectX500Principal().getName().contains("OU=OCSP Responder"),
+                "the CA chose the subject");
+
+        // A chain that is no responder's, or for no waiting key of the CA named, or a damaged CSR: refused, with why.
+        AdminCommandLine notAResponder = ca("ocsp-responder-import", "far-ca", "--chain", work.resolve("far-ca.pem")
+                .toString(), "--out", work.resolve("x.pem").toString());
+        assertEquals(2, notAResponder.exitCode());
+        assertTrue(notAResponder.err().contains("holds the responder's certificate and its CA's"),
+                notAResponder.err());
+        AdminCommandLine otherCa = ca("ocsp-responder-import", "other-ca", "--chain", work.resolve("first.csr.pem")
+                .toString(), "--out", work.resolve("x.pem").toString());
+        assertEquals(2, otherCa.exitCode());
+        assertTrue(otherCa.err().contains("no responder key of CA 'other-ca'"), otherCa.err());
+        Path damaged = work.resolve("damaged.csr");
+        requestResponderKey("far-ca", damaged);
+        // The public key's bytes changed: the CSR still parses, its signature no longer verifies.
+        String[] lines = Files.readString(damaged).split("\n");
+        char[] bytes = lines[1].toCharArray();
+        bytes[40] = bytes[40] == 'A' ? 'B' : 'A';
+        lines[1] = new String(bytes);
+        Files.writeString(damaged, String.join("\n", lines) + "\n");
+        assertEquals(2, ca("ocsp-responder", "far-ca", "--csr", damaged.toString(), "--out",
+                work.resolve("x.pem").toString()).exitCode(), "a damaged CSR");
+    }
+
+    private static String requestResponderKey(String caAlias, Path csr) {
+        AdminCommandLine requested = ca("ocsp-responder-request", caAlias, "--out", csr.toString());
+        assertEquals(0, requested.exitCode(), requested.err());
+        var alias = java.util.regex.Pattern.compile("key '([^']+)'").matcher(requested.out());
+        assertTrue(alias.find(), requested.out());
+        return alias.group(1);
+    }
+
+    private static List<X509Certificate> certifyAndImport(String caAlias, Path csr, String expectedAlias)
+            throws Exception {
+        Path chain = Path.of(csr + ".pem");
+        AdminCommandLine certified = ca("ocsp-responder", caAlias, "--csr", csr.toString(), "--validity-days", "30",
+                "--out", chain.toString());
+        assertEquals(0, certified.exitCode(), certified.err());
+        List<X509Certificate> certificates = certificates(chain);
+        assertEquals(2, certificates.size());
+        certificates.get(0).verify(certificates.get(1).getPublicKey());
+        AdminCommandLine imported = ca("ocsp-responder-import", caAlias, "--chain", chain.toString(), "--out",
+                work.resolve("imported.pem").toString());
+        assertEquals(0, imported.exitCode(), imported.err());
+        assertTrue(imported.out().startsWith("imported the OCSP responder '" + expectedAlias + "'"), imported.out());
+        return certificates;
+    }
+
+    private static Pkcs11Token openToken() {
+        return Pkcs11Token.open(new Pkcs11Token.Settings("admin-test-" + System.nanoTime(), SoftHsmTestToken.LIBRARY,
+                0), SoftHsmTestToken.PIN.toCharArray());
     }
 }

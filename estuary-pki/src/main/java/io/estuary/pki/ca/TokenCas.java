@@ -3,6 +3,7 @@ package io.estuary.pki.ca;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -122,13 +124,43 @@ public final class TokenCas {
 
     /**
      * The newest delegated OCSP responder of the token's CA {@code caAlias}: the alias among
-     * {@code <caAlias>-ocsp-<epoch second>} with the latest time, if any.
+     * {@code <caAlias>-ocsp-<epoch second>} with the latest time whose certificate is the CA's (a key still waiting
+     * for its certificate, {@link #requestOcspResponder}, holds a self-signed placeholder and is passed over), if any.
      */
     public static java.util.Optional<String> ocspResponderAlias(Pkcs11Token token, String caAlias) {
         String prefix = caAlias + "-ocsp-";
         return token.aliases().stream().filter(alias -> alias.startsWith(prefix)
-                && alias.substring(prefix.length()).matches("[0-9]{1,19}"))
+                && alias.substring(prefix.length()).matches("[0-9]{1,19}") && !placeholder(token.certificate(alias)))
                 .max(java.util.Comparator.comparingLong(alias -> Long.parseLong(alias.substring(prefix.length()))));
+    }
+
+    /**
+     * The certificate of the CA that certified the responder key {@code responderAlias}: the CA's own entry where the
+     * CA lives in this token, else the issuer stored with the responder's certificate ({@link #importOcspResponder}).
+     *
+     * @throws IllegalStateException if neither is there, or the responder's certificate is not signed by it
+     */
+    public static X509Certificate ocspResponderCa(Pkcs11Token token, String caAlias, String responderAlias) {
+        X509Certificate responder = token.certificate(responderAlias);
+        X509Certificate ca;
+        if (token.contains(caAlias)) {
+            ca = token.certificate(caAlias);
+        } else {
+            java.security.cert.Certificate[] chain = token.keyEntry(responderAlias).getCertificateChain();
+            if (chain.length < 2) {
+                throw new IllegalStateException("the token holds neither CA '" + caAlias
+                        + "' nor its certificate with the responder key '" + responderAlias + "'");
+            }
+            ca = (X509Certificate) chain[1];
+        }
+        try {
+            responder.verify(ca.getPublicKey());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the responder certificate of '" + responderAlias
+                    + "' is not signed by the certificate of CA '" + caAlias + "' (" + ca.getSubjectX500Principal()
+                    + ")");
+        }
+        return ca;
     }
 
     /**
@@ -141,22 +173,110 @@ public final class TokenCas {
     public java.util.Map.Entry<String, List<X509Certificate>> issueOcspResponder(String caAlias, Duration validity,
             Instant now) {
         CertificateAuthority ca = CertificateAuthority.inToken(token, caAlias);
-        long second = now.getEpochSecond();
-        java.util.Optional<String> newest = ocspResponderAlias(token, caAlias);
-        if (newest.isPresent()) {
-            // Strictly newer than the newest, so a roll within the same second still wins.
-            second = Math.max(second, Long.parseLong(newest.get().substring(caAlias.length() + 6)) + 1);
-        }
-        String alias = caAlias + "-ocsp-" + second;
+        String alias = nextOcspResponderAlias(caAlias, now);
         KeyPair keyPair = generate(keyTypeOf(ca.certificate()));
-        X500Name subject = new X500Name(ca.certificate().getSubjectX500Principal().getName() + ",OU=OCSP Responder");
-        X509Certificate responder = ca.issueOcspResponder(subject, keyPair.getPublic(), validity, now);
+        List<X509Certificate> chain = certifyOcspResponder(ca, keyPair.getPublic(), validity, now);
         // The responder's certificate alone: readers take the CA's certificate from the CA's alias.
-        token.storeCertificate(alias, keyPair.getPrivate(), responder);
-        List<X509Certificate> chain = new ArrayList<>();
-        chain.add(responder);
-        chain.addAll(ca.chain());
+        token.storeCertificate(alias, keyPair.getPrivate(), chain.get(0));
         return java.util.Map.entry(alias, chain);
+    }
+
+    /**
+     * A responder key for CA {@code caAlias} in this token, which holds the responder keys but not the CA (a token or
+     * partition of the responders' own, whose PIN the signers' is not): made under the next
+     * {@code <caAlias>-ocsp-<epoch second>}, with a placeholder certificate until {@link #importOcspResponder} stores
+     * the CA's. Returns the alias and the CSR for the CA's token ({@link #certifyOcspResponder(String,
+     * PKCS10CertificationRequest, Duration, Instant)}).
+     */
+    public java.util.Map.Entry<String, PKCS10CertificationRequest> requestOcspResponder(String caAlias,
+            KeyType keyType, Instant now) {
+        String alias = nextOcspResponderAlias(caAlias, now);
+        KeyPair keyPair = generate(keyType);
+        X500Name subject = new X500Name("CN=" + alias);
+        token.storeCertificate(alias, keyPair.getPrivate(), CertificateAuthority.selfSignedRoot(subject,
+                keyPair.getPublic(), keyPair.getPrivate(), token.provider(), Duration.ofDays(30), now));
+        try {
+            return java.util.Map.entry(alias, new JcaPKCS10CertificationRequestBuilder(subject, keyPair.getPublic())
+                    .build(new JcaContentSignerBuilder(CertificateAuthority.signatureAlgorithm(keyPair.getPrivate(),
+                            keyPair.getPublic())).setProvider(token.provider()).build(keyPair.getPrivate())));
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign the CSR in the token: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The token's CA {@code caAlias} certifies a responder key made elsewhere ({@link #requestOcspResponder}): the
+     * CSR's signature is checked; the subject and every extension are the CA's choice, as for its own responder keys.
+     * Returns the chain, the responder's certificate first.
+     */
+    public List<X509Certificate> certifyOcspResponder(String caAlias, PKCS10CertificationRequest csr,
+            Duration validity, Instant now) {
+        PublicKey key;
+        try {
+            var request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(csr);
+            key = request.getPublicKey();
+            if (!csr.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                    .build(key))) {
+                throw new IllegalArgumentException("the CSR's signature does not verify: its key did not sign it");
+            }
+        } catch (GeneralSecurityException | OperatorCreationException | org.bouncycastle.pkcs.PKCSException e) {
+            throw new IllegalArgumentException("cannot read the CSR: " + e.getMessage(), e);
+        }
+        return certifyOcspResponder(CertificateAuthority.inToken(token, caAlias), key, validity, now);
+    }
+
+    /**
+     * Stores the chain the CA's token issued ({@link #certifyOcspResponder(String, PKCS10CertificationRequest,
+     * Duration, Instant)}) with the responder key of CA {@code caAlias} it certifies; from then on responders sign with
+     * it (the newest). Returns the key's alias.
+     */
+    public String importOcspResponder(String caAlias, List<X509Certificate> chain) {
+        if (chain.size() < 2) {
+            throw new IllegalArgumentException("the chain holds the responder's certificate and its CA's, at least");
+        }
+        X509Certificate responder = chain.get(0);
+        try {
+            if (responder.getExtendedKeyUsage() == null
+                    || !responder.getExtendedKeyUsage().contains(KeyPurposeId.id_kp_OCSPSigning.getId())) {
+                throw new IllegalArgumentException("the first certificate is not an OCSP responder's (no "
+                        + "id-kp-OCSPSigning)");
+            }
+            responder.verify(chain.get(1).getPublicKey());
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new IllegalArgumentException("cannot read the responder's certificate: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("the responder's certificate is not signed by the certificate after it");
+        }
+        String prefix = caAlias + "-ocsp-";
+        String alias = token.aliases().stream().filter(a -> a.startsWith(prefix)
+                && token.certificate(a).getPublicKey().equals(responder.getPublicKey())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no responder key of CA '" + caAlias
+                        + "' in this token has the certificate's key"));
+        token.storeCertificate(alias, token.privateKey(alias), chain.toArray(X509Certificate[]::new));
+        return alias;
+    }
+
+    /** Newer than the newest responder alias of the CA, so a roll within the same second still wins. */
+    private String nextOcspResponderAlias(String caAlias, Instant now) {
+        String prefix = caAlias + "-ocsp-";
+        long second = token.aliases().stream().filter(alias -> alias.startsWith(prefix)
+                && alias.substring(prefix.length()).matches("[0-9]{1,19}"))
+                .mapToLong(alias -> Long.parseLong(alias.substring(prefix.length())) + 1)
+                .reduce(now.getEpochSecond(), Math::max);
+        return prefix + second;
+    }
+
+    private static List<X509Certificate> certifyOcspResponder(CertificateAuthority ca, PublicKey key,
+            Duration validity, Instant now) {
+        X500Name subject = new X500Name(ca.certificate().getSubjectX500Principal().getName() + ",OU=OCSP Responder");
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(ca.issueOcspResponder(subject, key, validity, now));
+        chain.addAll(ca.chain());
+        return chain;
+    }
+
+    private static boolean placeholder(X509Certificate certificate) {
+        return certificate.getIssuerX500Principal().equals(certificate.getSubjectX500Principal());
     }
 
     private static KeyType keyTypeOf(X509Certificate certificate) {

@@ -100,7 +100,7 @@ public class OcspService {
             for (String ca : new TreeSet<>(labels.profiles().values().stream().map(CertificateProfile::caAlias)
                     .toList())) {
                 aliases.add(TokenCas.ocspResponderAlias(token, ca).orElseThrow(() -> new IllegalStateException(
-                        "no OCSP responder key of CA '" + ca + "' in the token (deploy/estuary ca ocsp-responder "
+                        "no OCSP responder key of CA '" + ca + "' in the token (deploy/estuary ocsp-responder "
                                 + "--alias " + ca + " --out responder.pem issues one)")));
             }
             String names = String.join(",", aliases);
@@ -110,8 +110,8 @@ public class OcspService {
             List<ResponderKey> keys = new ArrayList<>();
             for (String alias : aliases) {
                 String ca = alias.substring(0, alias.lastIndexOf("-ocsp-"));
-                keys.add(new ResponderKey(ca, token.certificate(ca), token.certificate(alias), token.privateKey(alias),
-                        token.provider()));
+                keys.add(new ResponderKey(ca, TokenCas.ocspResponderCa(token, ca, alias), token.certificate(alias),
+                        token.privateKey(alias), token.provider()));
                 X509Certificate certificate = token.certificate(alias);
                 LOG.infof("OCSP answers for CA '%s' are signed by '%s' (%s, until %s)", ca, alias,
                         certificate.getSubjectX500Principal(), certificate.getNotAfter().toInstant());
