@@ -193,6 +193,35 @@ class CaCommandsTest {
                 work.resolve("x.pem").toString()).exitCode(), "a damaged CSR");
     }
 
+    @Test
+    void theCaCertifiesOnlyResponderKeysAsStrongAsItsOwn() throws Exception {
+        assertEquals(0, ca("init-root", "strict-ca", "--subject", "CN=Strict Test CA", "--out",
+                work.resolve("strict-ca.pem").toString()).exitCode());
+        java.security.KeyPairGenerator rsa = java.security.KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(1024);
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp521r1"));
+        for (var weak : List.of(java.util.Map.entry(rsa.generateKeyPair(), "1024 bits, not 2048 to 4096"),
+                java.util.Map.entry(ec.generateKeyPair(), "not on P-256 or P-384"))) {
+            Path csr = work.resolve("weak.csr");
+            String algorithm = weak.getKey().getPrivate() instanceof java.security.interfaces.RSAKey
+                    ? "SHA256withRSA" : "SHA512withECDSA";
+            var request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                    new org.bouncycastle.asn1.x500.X500Name("CN=weak"), weak.getKey().getPublic())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder(algorithm)
+                            .build(weak.getKey().getPrivate()));
+            java.io.StringWriter pem = new java.io.StringWriter();
+            try (var writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(pem)) {
+                writer.writeObject(request);
+            }
+            Files.writeString(csr, pem.toString());
+            AdminCommandLine refused = ca("ocsp-responder", "strict-ca", "--csr", csr.toString(), "--out",
+                    work.resolve("x.pem").toString());
+            assertEquals(2, refused.exitCode(), refused.out());
+            assertTrue(refused.err().contains(weak.getValue()), refused.err());
+        }
+    }
+
     private static String requestResponderKey(String caAlias, Path csr) {
         AdminCommandLine requested = ca("ocsp-responder-request", caAlias, "--out", csr.toString());
         assertEquals(0, requested.exitCode(), requested.err());

@@ -211,6 +211,7 @@ public final class TokenCas {
      */
     public List<X509Certificate> certifyOcspResponder(String caAlias, PKCS10CertificationRequest csr,
             Duration validity, Instant now) {
+        checkResponderKey(csr.getSubjectPublicKeyInfo());
         PublicKey key;
         try {
             var request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(csr);
@@ -254,6 +255,33 @@ public final class TokenCas {
                         + "' in this token has the certificate's key"));
         token.storeCertificate(alias, token.privateKey(alias), chain.toArray(X509Certificate[]::new));
         return alias;
+    }
+
+    /** A responder key the CA certifies: EC on P-256 or P-384, or RSA of 2048 to 4096 bits, as its own keys. */
+    private static void checkResponderKey(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo key) {
+        var algorithm = key.getAlgorithm();
+        if (org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm.getAlgorithm())) {
+            if (org.bouncycastle.asn1.x9.X9ObjectIdentifiers.prime256v1.equals(algorithm.getParameters())
+                    || org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp384r1.equals(algorithm.getParameters())) {
+                return;
+            }
+            throw new IllegalArgumentException("the CSR's EC key is not on P-256 or P-384");
+        }
+        if (org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.equals(algorithm.getAlgorithm())) {
+            int bits;
+            try {
+                bits = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(key.parsePublicKey()).getModulus()
+                        .bitLength();
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("the CSR's RSA key cannot be read");
+            }
+            if (bits >= 2048 && bits <= 4096) {
+                return;
+            }
+            throw new IllegalArgumentException("the CSR's RSA key has " + bits + " bits, not 2048 to 4096");
+        }
+        throw new IllegalArgumentException("the CSR's key is neither EC (P-256, P-384) nor RSA: "
+                + algorithm.getAlgorithm());
     }
 
     /** Newer than the newest responder alias of the CA, so a roll within the same second still wins. */
