@@ -103,6 +103,16 @@ public final class CaCommands {
         /** @return the line to print when done, or null */
         abstract String run(Pkcs11Token token);
 
+        void writeCsr(PKCS10CertificationRequest csr) {
+            StringWriter pem = new StringWriter();
+            try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+                writer.writeObject(csr);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            write(options.out, pem.toString());
+        }
+
         void write(Path file, String pem) {
             try {
                 Files.writeString(file, pem);
@@ -179,13 +189,7 @@ public final class CaCommands {
         String run(Pkcs11Token token) {
             PKCS10CertificationRequest csr = new TokenCas(token).request(options.alias, new X500Name(subject),
                     KeyType.of(keyType), Instant.now());
-            StringWriter pem = new StringWriter();
-            try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-                writer.writeObject(csr);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            write(options.out, pem.toString());
+            writeCsr(csr);
             return "created key '" + options.alias + "' in the token; CSR written to " + options.out;
         }
     }
@@ -279,13 +283,7 @@ public final class CaCommands {
         String run(Pkcs11Token token) {
             var requested = new TokenCas(token).requestOcspResponder(options.alias, KeyType.of(keyType),
                     Instant.now());
-            StringWriter pem = new StringWriter();
-            try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-                writer.writeObject(requested.getValue());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            write(options.out, pem.toString());
+            writeCsr(requested.getValue());
             return "created the OCSP responder key '" + requested.getKey() + "' of CA '" + options.alias
                     + "'; CSR written to " + options.out;
         }
