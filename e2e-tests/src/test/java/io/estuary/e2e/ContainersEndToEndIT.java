@@ -117,12 +117,30 @@ class ContainersEndToEndIT {
         // An earlier run's stale DNS file or port rule would leave the project without names or its front door.
         run(List.of(root.resolve("deploy/estuary").toString(), "compose-leftovers", project), true);
         run(List.of("podman-compose", "-p", project, "up", "-d"), true);
+        awaitInit();
 
         trustAnchor = volume("pki").resolve("tls-trust-anchor.pem");
         demoPassword = Files.readString(volume("secrets").resolve("demo-password")).strip();
         https = HttpClient.newBuilder().sslContext(TestTls.trusting(trustAnchor))
                 .connectTimeout(Duration.ofSeconds(10)).build();
         awaitEnrollment();
+    }
+
+    /**
+     * Waits for the init job to finish: podman-compose starts the services without waiting for it, and they wait for
+     * what it writes (a service reads its PIN before it opens the token, and init writes each PIN last).
+     */
+    private static void awaitInit() throws Exception {
+        String init = project + "_init_1";
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        String state = run(List.of("podman", "inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", init), true)
+                .strip();
+        while (!state.startsWith("exited") && System.nanoTime() < deadline) {
+            Thread.sleep(1_000);
+            state = run(List.of("podman", "inspect", "-f", "{{.State.Status}} {{.State.ExitCode}}", init), true)
+                    .strip();
+        }
+        assertEquals("exited 0", state, "the init job\n" + containerReport());
     }
 
     @AfterAll
